@@ -1,0 +1,1 @@
+"""Channel adapters: translate each platform's payloads into IncomingMessage and the engine's Reply back out."""

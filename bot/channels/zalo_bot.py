@@ -1,0 +1,149 @@
+"""Zalo Bot Platform: the Telegram-like Zalo bot API (``/bot<token>/sendMessage``), sharing Loa's engine."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from bot.channels.background import BackgroundWork
+from bot.channels.errors import DeliveryFailedError
+from bot.channels.gateway import Gateway
+from bot.channels.retry import with_retries
+from bot.channels.state import mark_seen
+from bot.engine.contracts import Button, IncomingMessage, Reply
+from bot.engine.split import split_blocks
+from bot.settings import Settings
+from bot.web.metrics import Metrics
+
+CHANNEL = "zalo_bot"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT_LIMIT = 2000
+REMEMBERED_CHATS = 10_000
+NOT_TEXT = "Loa hiện chỉ đọc được tin nhắn chữ. Xin vui lòng gõ câu hỏi của bạn bằng chữ nhé."
+CHOOSE = "Trả lời bằng một con số để chọn:"
+_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
+
+logger = logging.getLogger(__name__)
+
+
+class ZaloBotError(Exception):
+    pass
+
+
+class ZaloBotClient:
+    def __init__(self, settings: Settings, http: httpx.AsyncClient, metrics: Metrics | None = None, *,
+                 retry_delay: float = 0.5) -> None:
+        self.settings = settings
+        self.http = http
+        self.metrics = metrics
+        self.retry_delay = retry_delay
+
+    async def call(self, method: str, payload: dict[str, Any]) -> Any:
+        token = self.settings.zalo_bot_token.get_secret_value()
+        response = await self.http.post(f"{self.settings.zalo_bot_api_url}/bot{token}/{method}", json=payload)
+        response.raise_for_status()
+        body = response.json()
+        if not body.get("ok"):
+            raise ZaloBotError(f"{method}: {body.get('description') or body}")
+        return body.get("result")
+
+    async def send_message(self, chat_id: str, text: str) -> None:
+        try:
+            await with_retries(lambda: self.call("sendMessage", {"chat_id": chat_id, "text": text}),
+                               what=f"Zalo Bot sendMessage to {chat_id}",
+                               retry_on=(httpx.HTTPError, ZaloBotError, ValueError), base_delay=self.retry_delay)
+        except (httpx.HTTPError, ZaloBotError, ValueError) as error:
+            self._count("failed")
+            raise DeliveryFailedError(f"Zalo Bot không nhận tin nhắn sau nhiều lần thử: {error}") from error
+        self._count("sent")
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        for piece in split_blocks(text, TEXT_LIMIT):
+            await self.send_message(chat_id, piece)
+
+    async def set_webhook(self, url: str, secret_token: str) -> Any:
+        return await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+
+    def _count(self, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.deliveries.labels(CHANNEL, outcome).inc()
+
+
+def with_choices(text: str, buttons: tuple[Button, ...]) -> str:
+    """The Zalo Bot API has no inline buttons: choices become a numbered list the user answers with a digit."""
+    if not buttons:
+        return text
+    lines = [f"{number}. {button.label}" for number, button in enumerate(buttons, start=1)]
+    return "\n".join([text, "", CHOOSE, *lines])
+
+
+class ZaloBotAdapter:
+    def __init__(self, settings: Settings, gateway: Gateway, client: ZaloBotClient, background: BackgroundWork) -> None:
+        self.settings = settings
+        self.gateway = gateway
+        self.client = client
+        self.background = background
+        self._choices: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
+        """The buttons last offered in each chat (kept for the most recent chats only)."""
+
+    def router(self) -> APIRouter:
+        router = APIRouter()
+        expected = self.settings.zalo_bot_webhook_secret.get_secret_value().encode()
+
+        @router.post("/webhooks/zalo-bot", include_in_schema=False)
+        async def zalo_bot_webhook(request: Request) -> Response:
+            given = request.headers.get(SECRET_HEADER, "").encode()
+            if not expected or not hmac.compare_digest(given, expected):
+                return Response(status_code=403)
+            body = await request.json()
+            update = body.get("result", body) if isinstance(body, dict) else {}
+            self.background.spawn(self.process(update), what=f"zalo-bot {update.get('event_name')}")
+            return Response(status_code=200)
+
+        return router
+
+    async def process(self, update: dict[str, Any]) -> None:
+        message = update.get("message") or {}
+        chat_id = str((message.get("chat") or message.get("from") or {}).get("id", ""))
+        if not chat_id:
+            return
+        delivery = str(message.get("message_id") or f"{chat_id}:{message.get('date')}")
+        if not await run_in_threadpool(mark_seen, self.gateway.runtime.session_factory, CHANNEL, delivery):
+            self.gateway.metrics.duplicates.labels(CHANNEL).inc()
+            return
+        text = message.get("text")
+        if update.get("event_name", "message.text.received") != "message.text.received" or not isinstance(text, str):
+            await self.client.send_text(chat_id, NOT_TEXT)
+            return
+        pressed = self._pressed(chat_id, text)
+        reply = await self.gateway.handle(IncomingMessage(
+            channel=CHANNEL, user_key=chat_id, text=None if pressed else text, callback=pressed,
+            platform_message_id=str(message.get("message_id") or "") or None, received_at=datetime.now(UTC),
+        ))
+        if reply is not None:
+            await self.send_reply(chat_id, reply)
+
+    def _pressed(self, chat_id: str, text: str) -> str | None:
+        match = _NUMBER.fullmatch(text)
+        offered = self._choices.get(chat_id, ())
+        if match is None or not 1 <= int(match.group(1)) <= len(offered):
+            return None
+        return offered[int(match.group(1)) - 1].payload
+
+    async def send_reply(self, chat_id: str, reply: Reply) -> None:
+        blocks = list(reply.blocks or (reply.text,))
+        blocks[-1] = with_choices(blocks[-1], reply.buttons)
+        self._choices[chat_id] = reply.buttons
+        self._choices.move_to_end(chat_id)
+        while len(self._choices) > REMEMBERED_CHATS:
+            self._choices.popitem(last=False)
+        for block in blocks:
+            await self.client.send_text(chat_id, block)

@@ -1,0 +1,59 @@
+"""``loa bench``: speed and quality benchmarks; each prints a table, or one JSON object with ``--json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import console, settings
+
+app = typer.Typer(help="Benchmarks: language layer, retrieval (and HTTP).", no_args_is_help=True)
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table("Chỉ số", "Giá trị")
+    for key, value in _flatten(result):
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+def _flatten(result: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = []
+    for key, value in result.items():
+        if isinstance(value, dict):
+            rows.extend(_flatten(value, f"{prefix}{key}."))
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
+
+
+@app.command("nlu")
+def nlu_command(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """Language layer: diacritic restoration, intents, speed."""
+    from bench.nlu import run
+
+    _print(dict(run(settings().shared_dir)), as_json)
+
+
+@app.command("retrieval")
+def retrieval_command(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """Retrieval on the real corpus and on synthetic 10k/100k-passage corpora: latency, throughput, memory."""
+    from bench.retrieval import run
+
+    _print(run(settings().shared_dir), as_json)
+
+
+@app.command("http")
+def http_command(as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+                 seconds: float = typer.Option(8.0, help="Load time per route."),
+                 concurrency: int = typer.Option(8, help="Concurrent clients.")) -> None:
+    """The web app over loopback: req/s and p50/p95 of /api/v1/ask and the Telegram webhook, beside the engine."""
+    from bench.http import run
+
+    _print(run(settings(), seconds=seconds, concurrency=concurrency), as_json)

@@ -1,0 +1,1 @@
+"""The review inbox: questions Loa could not answer well, grouped for an administrator."""

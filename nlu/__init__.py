@@ -1,0 +1,1 @@
+"""Loa's Vietnamese language layer: normalisation, tokens, diacritics, slang, intents and entities."""
