@@ -17,7 +17,7 @@ from bot.engine.answer_engine import AnswerEngine
 from bot.settings import Settings
 from indexer.embedders import Embedder, make_embedder
 from indexer.retriever import LiveIndex, Retriever
-from indexer.snapshot import SnapshotError
+from indexer.snapshot import SnapshotError, live_snapshot
 from knowledge_base.db import SessionFactory, make_engine, make_session_factory
 from nlu.diacritics import DiacriticRestorer
 from nlu.understand import Understander
@@ -98,7 +98,8 @@ def _restorer(index: IndexHandle) -> DiacriticRestorer | None:
 
 class IndexHandle:
     """The live index, opened on first use: a server can start before the first ``loa index build`` and becomes
-    ready once a snapshot exists (checked at most every ``retry_every`` seconds)."""
+    ready once a snapshot exists (a failed open is retried at once when the live pointer changes, else at most
+    every ``retry_every`` seconds)."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, retry_every: float = 2.0) -> None:
         self._index_dir = index_dir
@@ -106,6 +107,7 @@ class IndexHandle:
         self._retry_every = retry_every
         self._live: LiveIndex | None = None
         self._tried_at = float("-inf")
+        self._tried_pointer: Path | None = None
         self._error = ""
         self._lock = threading.Lock()
 
@@ -120,9 +122,10 @@ class IndexHandle:
         with self._lock:
             if self._live is not None:
                 return self._live
-            if time.monotonic() - self._tried_at < self._retry_every:
+            pointer = live_snapshot(self._index_dir)
+            if time.monotonic() - self._tried_at < self._retry_every and pointer == self._tried_pointer:
                 raise SnapshotError(self._error)
-            self._tried_at = time.monotonic()
+            self._tried_at, self._tried_pointer = time.monotonic(), pointer
             try:
                 self._live = LiveIndex(self._index_dir, self._embedder)
             except SnapshotError as error:

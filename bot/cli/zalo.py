@@ -33,7 +33,8 @@ def set_token(
     factory = make_session_factory(make_engine(settings().database_url))
     expires_at = datetime.now(UTC) + timedelta(seconds=expires_in)
     store_token(factory, CHANNEL, access_token.strip(), refresh_token.strip(), expires_at)
-    console.print(f"Đã lưu mã truy cập Zalo OA, hết hạn lúc {expires_at:%H:%M %d/%m/%Y} (UTC); Loa tự làm mới trước đó.")
+    console.print(f"Đã lưu mã truy cập Zalo OA, hết hạn lúc {expires_at:%H:%M %d/%m/%Y} (UTC); "
+                  "Loa tự làm mới trước đó.")
 
 
 @app.command("token-status")

@@ -49,6 +49,7 @@ CONTEXT_INTENTS = frozenset({"ask_policy", "out_of_scope", "check_eligibility"})
 """Intents a short follow-up may be given ("ở Cao Bằng thì sao?" reads as out of scope on its own)."""
 PASSAGE_K = 10
 FAQ_K = 5
+ELIGIBILITY_TOPIC = "tự kiểm tra hộ nghèo"
 
 
 class Index(Protocol):
@@ -80,6 +81,8 @@ class Outcome:
     handoff_question: str | None = None
     feedback: bool = False
     """Offer 👍/👎 under this reply."""
+    topic: str | None = None
+    """What the exchange was about, for analytics: the FAQ entry's topic or the answering document."""
     extra: tuple[tuple[str, object], ...] = ()
 
 
@@ -124,6 +127,10 @@ class AnswerEngine:
                 buttons=(texts.OFFICER_BUTTON,),
                 latency_ms=(time.perf_counter() - started) * 1000,
             )
+
+    def today(self) -> date:
+        """The engine's date (injectable): which rules and FAQ entries apply."""
+        return self._clock()
 
     def retriever(self) -> Retriever:
         """The retriever of the live index snapshot."""
@@ -214,7 +221,7 @@ class AnswerEngine:
         with self._sessions() as session:
             valid = valid_faqs(session, faq_hits, self._clock())
             verdict = decide([f for f in faq_hits if f.faq_id in valid], hits, self.thresholds, strict=strict)
-            outcome = self._outcome(verdict, hits, (search_text, normalized), provinces, valid)
+            outcome = self.outcome(verdict, hits, (search_text, normalized), provinces, valid)
         if strict and outcome.decision is Decision.REFUSED:
             outcome = Outcome(Decision.REFUSED, texts.OUT_OF_SCOPE, buttons=(texts.OFFICER_BUTTON,),
                               confidence=verdict.confidence)
@@ -228,7 +235,7 @@ class AnswerEngine:
             )
         return self._finish(message, state, outcome, raw, understanding, started, revision=retriever.revision)
 
-    def _outcome(
+    def outcome(
         self,
         verdict: Verdict,
         candidates: Sequence[Hit],
@@ -237,7 +244,7 @@ class AnswerEngine:
         faqs: dict[int, FaqAnswer],
     ) -> Outcome:
         """The reply for a verdict; ``candidates`` are the retrieved passages, best first (an answer may take a
-        sentence from the second one)."""
+        sentence from the second one). Public for the console's preview of a draft FAQ entry."""
         if verdict.decision is Decision.ANSWERED and verdict.faq is not None:
             faq = faqs[verdict.faq.faq_id]
             excerpt = None
@@ -246,13 +253,14 @@ class AnswerEngine:
                     candidates, question_texts=question_texts, provinces=provinces, day=self._clock()
                 )
             composed = compose_faq_answer(faq, question_texts=question_texts, provinces=provinces, excerpt=excerpt)
-            return _answered(composed, verdict.confidence, faq_id=faq.faq_id)
+            return replace(_answered(composed, verdict.confidence, faq_id=faq.faq_id), topic=faq.topic)
         if verdict.decision is Decision.ANSWERED:
             composed = compose_passage_answer(
                 candidates, question_texts=question_texts, provinces=provinces, day=self._clock()
             )
             reason = "low_confidence" if verdict.low_confidence else None
-            return replace(_answered(composed, verdict.confidence), review_reason=reason)
+            return replace(_answered(composed, verdict.confidence), review_reason=reason,
+                           topic=document_topic(candidates[0].document))
         if verdict.decision is Decision.CLARIFY:
             buttons = tuple(Button(choice_label(hit), f"c:{hit.passage_id}") for hit in verdict.hits)
             return Outcome(
@@ -350,7 +358,7 @@ class AnswerEngine:
         extra: tuple[tuple[str, object], ...] = (("flow", "eligibility"),)
         if step.classification:
             extra += (("classification", step.classification),)
-        outcome = Outcome(decision, step.text, buttons=step.buttons, extra=extra)
+        outcome = Outcome(decision, step.text, buttons=step.buttons, extra=extra, topic=ELIGIBILITY_TOPIC)
         return self._finish(message, state, outcome, raw, understanding, started)
 
     # ----------------------------------------------------------------- logging and reply
@@ -386,6 +394,7 @@ class AnswerEngine:
                 latency_ms=(time.perf_counter() - started) * 1000,
                 platform_message_id=message.platform_message_id,
                 province=province,
+                topic=outcome.topic,
             )
             if outcome.review_reason == "handoff":
                 embedding = self._embed(outcome.handoff_question or logged.question)
@@ -486,7 +495,7 @@ def valid_faqs(session: Session, faq_hits: Sequence[FaqHit], today: date) -> dic
                     passage_id=cite.passage_id,
                 )
             )
-        found[faq.id] = FaqAnswer(faq.id, faq.answer, faq.next_step, faq.period, tuple(citations))
+        found[faq.id] = FaqAnswer(faq.id, faq.answer, faq.next_step, faq.period, tuple(citations), faq.topic)
     return found
 
 
@@ -504,6 +513,11 @@ def passage_hit(session: Session, passage_id: int) -> Hit | None:
         text=passage.text,
         document=document_ref(passage.document),
     )
+
+
+def document_topic(document: DocumentRef) -> str:
+    """A document as an analytics topic: its number, or its title for news without one."""
+    return (document.number or document.title)[:200]
 
 
 def document_ref(document: Document) -> DocumentRef:

@@ -5,7 +5,9 @@
 Each question is understood and retrieved once; then every threshold setting is replayed through the engine's own
 ``decide`` and the reply it would compose, so the rates are exactly what the engine would score (answer_hit
 included). The choice maximises answer_hit subject to refusal_rate ≥ ``MIN_REFUSAL`` and clarify_rate ≤
-``MAX_CLARIFY`` — a margin above the floors, since unseen questions are scored the same way.
+``MAX_CLARIFY`` — a margin above the floors, since unseen questions are scored the same way. A setting also needs
+the refusal floor to hold one grid step looser on each answer bar, so the bars never sit on the edge of a cliff
+that unseen out-of-scope questions would fall over.
 """
 
 from __future__ import annotations
@@ -135,12 +137,23 @@ def _best(
         result = rates(samples, thresholds)
         if result["refusal_rate"] < MIN_REFUSAL or result["clarify_rate"] > MAX_CLARIFY:
             continue
+        if not _refuses_one_step_looser(samples, thresholds):
+            continue
         t = thresholds
         key = (result["answer_hit"], result["answer_rate"], t.answer_min, t.strict_answer_min, t.strict_faq_min,
                t.faq_min, t.faq_lead)
         if best is None or key > best[0]:
             best = (key, thresholds, result)
     return (best[1], best[2]) if best else None
+
+
+def _refuses_one_step_looser(samples: Sequence[Sample], thresholds: Thresholds) -> bool:
+    for name, grid in (("answer_min", ANSWER_GRID), ("strict_answer_min", STRICT_ANSWER_GRID)):
+        value = getattr(thresholds, name)
+        looser = [step for step in grid if step < value]
+        if looser and rates(samples, replace(thresholds, **{name: max(looser)}))["refusal_rate"] < MIN_REFUSAL:
+            return False
+    return True
 
 
 def choose(samples: Sequence[Sample], start: Thresholds = CALIBRATED) -> tuple[Thresholds, dict[str, float]]:

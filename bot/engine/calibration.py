@@ -9,6 +9,6 @@ CALIBRATED = Thresholds(
     answer_min=0.86,
     clarify_margin=0.0,
     confident=0.88,
-    strict_faq_min=0.9,
-    strict_answer_min=0.87,
+    strict_faq_min=1.01,
+    strict_answer_min=0.9,
 )

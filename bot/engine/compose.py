@@ -264,6 +264,7 @@ class FaqAnswer:
     next_step: str | None
     period: str | None
     citations: tuple[Citation, ...]
+    topic: str | None = None
 
 
 def compose_faq_answer(

@@ -37,13 +37,15 @@ def test_set_token_stores_the_pair_and_status_hides_it(cli_env: dict[str, str], 
                                                             "LOA_ZALO_OA_REFRESH_TOKEN": "refresh-DDD"})
     assert result.exit_code == 0, result.output
     replaced = load_token(session_factory, "zalo_oa")
-    assert replaced is not None and replaced.refresh_token == "refresh-DDD"
+    assert replaced is not None
+    assert replaced.refresh_token == "refresh-DDD"
     assert replaced.generation == stored.generation + 1
 
     status = runner.invoke(app, ["zalo", "token-status"], env=cli_env)
     assert status.exit_code == 0
     assert "còn hiệu lực" in status.output
-    assert "access-CCC" not in status.output and "refresh-DDD" not in status.output
+    assert "access-CCC" not in status.output
+    assert "refresh-DDD" not in status.output
 
 
 def test_set_token_refuses_blank_tokens(cli_env: dict[str, str], session_factory: sessionmaker) -> None:

@@ -40,6 +40,7 @@ def test_answer_with_citation_and_detail_button(engine: AnswerEngine, kb: Kb) ->
         assert logged.latency_ms is not None
         assert logged.latency_ms > 0
         assert logged.citations[0]["document"] == "1315/VBHN-BLĐTBXH"
+        assert logged.topic == "1315/VBHN-BLĐTBXH"  # analytics count answers by what answered them
 
 
 def test_superseded_document_is_flagged(engine: AnswerEngine) -> None:

@@ -107,7 +107,7 @@ def faq_routes(console: Console) -> APIRouter:
             if not state.try_question.strip():
                 return page(request, who, state, faq_id=faq_id, error="Hãy nhập câu hỏi để thử.", status_code=400)
             result = await run_in_threadpool(preview, console.runtime, state.try_question.strip(), draft,
-                                             faq_id=faq_id, today=console.runtime.settings.today_or_now())
+                                             faq_id=faq_id)
             return page(request, who, state, faq_id=faq_id, result=result)
         try:
             with console.sessions.begin() as session:

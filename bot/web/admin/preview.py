@@ -1,5 +1,5 @@
 """Preview how Loa would answer a question if a draft FAQ entry were published, with the real engine's parts:
-the live index's retrieval, the engine's calibrated ``decide`` and its ``compose_faq_answer``/passage composer.
+the live index's retrieval, the engine's calibrated ``decide`` and its ``AnswerEngine.outcome`` composer.
 
 The draft is scored the way the index scores a published entry (the dense cosine between the question's query
 embedding and each phrasing's passage embedding) and competes with the published entries and passages the live
@@ -9,12 +9,11 @@ index returns. Nothing is logged and nothing reaches the review inbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
 from bot.engine.answer_engine import FAQ_K, PASSAGE_K, valid_faqs
-from bot.engine.compose import FaqAnswer, compose_faq_answer, compose_passage_answer, format_date
+from bot.engine.compose import FaqAnswer, format_date
 from bot.engine.contracts import Citation, Decision
 from bot.engine.decide import confidence, decide
 from bot.web.admin.console import ConsoleRuntime
@@ -62,8 +61,7 @@ def _draft_answer(runtime: ConsoleRuntime, draft: FaqDraft, faq_id: int | None) 
                      tuple(citations))
 
 
-def preview(runtime: ConsoleRuntime, question: str, draft: FaqDraft, *, faq_id: int | None = None,
-            today: date | None = None) -> Preview:
+def preview(runtime: ConsoleRuntime, question: str, draft: FaqDraft, *, faq_id: int | None = None) -> Preview:
     """``faq_id``: the entry being edited (its published version, if any, is replaced by the draft)."""
     thresholds = runtime.engine.thresholds
     try:
@@ -74,7 +72,7 @@ def preview(runtime: ConsoleRuntime, question: str, draft: FaqDraft, *, faq_id: 
     understanding = runtime.understander.understand(question)
     normalized = understanding.normalized or question
     provinces = tuple(e.value for e in understanding.entities if e.type == "province")
-    query = Query(text=normalized, variants=tuple(v for v in dict.fromkeys((question,)) if v != normalized))
+    query = Query(text=normalized, variants=(question,) if question != normalized else ())
     hits = tuple(retriever.search(query, PASSAGE_K))
     faq_hits = [f for f in retriever.search_faq(query, FAQ_K) if f.faq_id != faq_id]
     accented, _ = retriever.prepare(query)
@@ -86,19 +84,14 @@ def preview(runtime: ConsoleRuntime, question: str, draft: FaqDraft, *, faq_id: 
     draft_hit = FaqHit(draft_answer.faq_id, float(scores[best]), draft.questions[best],
                        {"dense": float(scores[best])})
     with runtime.session_factory() as session:
-        valid = valid_faqs(session, faq_hits, today or date.today())
+        valid = valid_faqs(session, faq_hits, runtime.engine.today())
     valid[draft_answer.faq_id] = draft_answer
     candidates = [f for f in faq_hits if f.faq_id in valid] + [draft_hit]
     verdict = decide(candidates, hits, thresholds)
-    question_texts = (normalized, question)
     score, phrasing = float(scores[best]), draft.questions[best]
+    outcome = runtime.engine.outcome(verdict, hits, (normalized, question), provinces, valid)
+    text = outcome.text if verdict.decision is Decision.ANSWERED else ""
     if verdict.faq is not None:
-        chosen = valid[verdict.faq.faq_id]
-        excerpt = None
-        if hits and confidence(hits[0]) >= thresholds.answer_min:
-            excerpt = compose_passage_answer(hits, question_texts=question_texts, provinces=provinces,
-                                             day=today or date.today())
-        text = compose_faq_answer(chosen, question_texts=question_texts, provinces=provinces, excerpt=excerpt).text
         uses_draft = verdict.faq.faq_id == draft_answer.faq_id
         other = None if uses_draft else f"câu hỏi thường gặp số {verdict.faq.faq_id} ({confidence(verdict.faq):.2f})"
         return Preview(verdict.decision, uses_draft, text, score, phrasing, thresholds.faq_min, other)
@@ -106,8 +99,4 @@ def preview(runtime: ConsoleRuntime, question: str, draft: FaqDraft, *, faq_id: 
     if hits:
         top = hits[0]
         other = f"{top.locator} {top.document.number or top.document.title} ({confidence(top):.2f})"
-    text = ""
-    if verdict.decision is Decision.ANSWERED:
-        text = compose_passage_answer(hits, question_texts=question_texts, provinces=provinces,
-                                      day=today or date.today()).text
     return Preview(verdict.decision, False, text, score, phrasing, thresholds.faq_min, other)
