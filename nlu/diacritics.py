@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 
@@ -85,6 +86,10 @@ def base_training_sentences(include_lexicon: bool = True) -> Iterator[str]:
         return
     lexicon = package / "corpus" / "data" / "Viet74K.txt"
     yield from (line for line in lexicon.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+_Path: TypeAlias = "tuple[int, _Path] | None"
+"""A Viterbi path as a linked list, newest choice first."""
 
 
 @dataclass(frozen=True)
@@ -199,19 +204,38 @@ class DiacriticRestorer:
         return slots
 
     def _decode(self, slots: list[_Slot]) -> list[int]:
-        """Viterbi over (previous, current) syllable pairs, keeping the ``BEAM`` best pairs per position."""
-        states: dict[tuple[int, int], tuple[float, list[int]]] = {(_BOUNDARY, _BOUNDARY): (0.0, [])}
+        """Viterbi over (previous, current) syllable pairs, keeping the ``BEAM`` best pairs per position.
+
+        The scores are ``_log_prob``'s, computed inline with the parts that do not depend on the state hoisted out
+        of the inner loop: restoration is most of ``understand()``'s time on text typed without diacritics.
+        Paths are linked tuples ``(choice, previous)``, so extending one copies nothing.
+        """
+        size, total, backoff = self._size, self._total, self.BACKOFF
+        trigram, bigram, unigram = self._trigrams.get, self._bigrams.get, self._unigrams.get
+        log, unknown = math.log, math.log(1e-7)
+        states: dict[tuple[int, int], tuple[float, _Path]] = {(_BOUNDARY, _BOUNDARY): (0.0, None)}
         for slot in slots:
             if slot.sentence_start and states:
-                best_score, best_path = max(states.values(), key=lambda item: item[0])
-                states = {(_BOUNDARY, _BOUNDARY): (best_score, best_path)}
-            nxt: dict[tuple[int, int], tuple[float, list[int]]] = {}
+                states = {(_BOUNDARY, _BOUNDARY): max(states.values(), key=lambda item: item[0])}
+            unseen = {c: log(backoff * backoff * (unigram(c, 0) + 0.1) / total) for c in slot.candidates if c >= 0}
+            nxt: dict[tuple[int, int], tuple[float, _Path]] = {}
             for (a, b), (score, path) in states.items():
+                ab = a * size + b
+                ab_count = bigram(ab)
+                b_count = unigram(b)
                 for c in slot.candidates:
-                    total = score + (self._log_prob(a, b, c) if c >= 0 else math.log(1e-7))
+                    if c < 0:
+                        step = unknown
+                    elif tri := trigram(ab * size + c):
+                        step = log(tri / (ab_count if ab_count is not None else tri))
+                    elif bi := bigram(b * size + c):
+                        step = log(backoff * bi / (b_count if b_count is not None else bi))
+                    else:
+                        step = unseen[c]
+                    total_score = score + step
                     key = (b, c)
-                    if key not in nxt or nxt[key][0] < total:
-                        nxt[key] = (total, [*path, c])
+                    if key not in nxt or nxt[key][0] < total_score:
+                        nxt[key] = (total_score, (c, path))
             if len(nxt) > self.BEAM:
                 nxt = dict(sorted(nxt.items(), key=lambda item: -item[1][0])[: self.BEAM])
             states = nxt
@@ -219,7 +243,14 @@ class DiacriticRestorer:
             (score + (self._log_prob(a, b, _BOUNDARY) if b >= 0 else 0.0), path)
             for (a, b), (score, path) in states.items()
         ]
-        return max(final, key=lambda item: item[0])[1] if final else []
+        if not final:
+            return []
+        best: _Path = max(final, key=lambda item: item[0])[1]
+        choices: list[int] = []
+        while best is not None:
+            choices.append(best[0])
+            best = best[1]
+        return choices[::-1]
 
     def restore(self, text: str) -> str:
         """The most likely accented form of ``text``; accented syllables, numbers, case and punctuation are kept."""

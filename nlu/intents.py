@@ -14,7 +14,6 @@ training file), so ``confidence`` can be compared with a threshold.
 """
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -90,12 +89,13 @@ def features(prepared: str) -> list[str]:
     low, high = NGRAM_RANGE
     grams: list[str] = []
     for n in range(low, high + 1):
-        for i in range(len(padded) - n + 1):
-            gram = padded_bare[i : i + n]
-            grams.append(gram)
-            accented = padded[i : i + n]
-            if accented != gram:
-                grams.append("a:" + accented)
+        starts = range(len(padded) - n + 1)
+        bare_grams = [padded_bare[i : i + n] for i in starts]
+        grams += bare_grams
+        if padded != padded_bare:
+            accented_grams = [padded[i : i + n] for i in starts]
+            grams += ["a:" + accented for accented, bare_gram in zip(accented_grams, bare_grams, strict=True)
+                      if accented != bare_gram]
     words = _WORD.findall(bare)
     grams.extend(f"w:{word}" for word in words)
     grams.extend(f"b:{first} {second}" for first, second in pairwise(["<s>", *words, "</s>"]))
@@ -186,17 +186,12 @@ class IntentClassifier:
 
     def logits(self, text: str) -> np.ndarray:
         """Uncalibrated class scores of already-normalised ``text``."""
-        vocabulary = self._vocabulary
-        found = [
-            (column, count)
-            for gram, count in Counter(features(prepare(text))).items()
-            if (column := vocabulary.get(gram)) is not None
-        ]
-        if not found:
+        lookup = self._vocabulary.get
+        columns = [column for gram in features(prepare(text)) if (column := lookup(gram)) is not None]
+        if not columns:
             return self._bias.copy()
-        index = np.fromiter((column for column, _ in found), dtype=np.intp, count=len(found))
-        values = np.fromiter((count for _, count in found), dtype=np.float64, count=len(found))
-        weights = (1.0 + np.log(values)) * self._idf[index]
+        index, counts = np.unique(np.asarray(columns, dtype=np.intp), return_counts=True)
+        weights = (1.0 + np.log(counts)) * self._idf[index]
         weights /= np.linalg.norm(weights)
         return weights @ self._weights[index] + self._bias
 

@@ -5,6 +5,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import underthesea
@@ -50,10 +51,18 @@ class Understanding:
     text: str  # raw input
     normalized: str  # normalize_text + slang/abbreviation expansion + restoration when the input lacked diacritics
     restored: str | None  # the restored sentence when the input lacked diacritics, else None
-    tokens: tuple[str, ...]
-    accent_free_tokens: tuple[str, ...]
     intent: Intent
     entities: tuple[Entity, ...]  # offsets are into ``normalized``
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        """Word tokens of ``normalized``, segmented on first use: the answer engine's retriever tokenises its
+        own query, so most messages never need them here."""
+        return tuple(tokenize(self.normalized))
+
+    @cached_property
+    def accent_free_tokens(self) -> tuple[str, ...]:
+        return tuple(accent_free(self.tokens))
 
 
 def _default_restorer_sentences() -> Iterator[str]:
@@ -113,17 +122,14 @@ class Understander:
             raise InputTooLongError(len(text))
         base = normalize_text(text)
         if not base:
-            return Understanding(text, "", None, (), (), EMPTY_INTENT, ())
+            return Understanding(text, "", None, EMPTY_INTENT, ())
         expanded = expand_slang(base)
         restored = self.restorer.restore(expanded) if lacks_diacritics(base) else None
         normalized = restored if restored is not None else expanded
-        tokens = tuple(tokenize(normalized))
         return Understanding(
             text=text,
             normalized=normalized,
             restored=restored,
-            tokens=tokens,
-            accent_free_tokens=tuple(accent_free(tokens)),
             intent=self.classifier.predict(normalized),
             entities=extract_entities(normalized, self._today()),
         )
