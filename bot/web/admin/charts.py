@@ -9,7 +9,7 @@ from html import escape
 from markupsafe import Markup
 
 PALETTE = ("#1f6feb", "#2da44e", "#d4a72c", "#cf222e", "#8250df", "#57606a")
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 36, 28, 10
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 50, 28, 10  # PAD_LEFT fits "100%"
 
 
 def _axis(days: Sequence[date], top: float, unit: str) -> list[str]:
