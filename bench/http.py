@@ -150,9 +150,10 @@ def run(settings: Settings | None = None, *, seconds: float = 8.0, concurrency: 
         "zalo_oa_app_id": "", "zalo_bot_token": SecretStr(""),
     })
     runtime = Runtime.create(config)
-    if not all(runtime.readiness().values()):
+    readiness = runtime.readiness()
+    if not all(readiness.values()):
         runtime.close()
-        raise SystemExit(f"Loa is not ready to be measured ({runtime.readiness()}): run `loa db upgrade`, "
+        raise SystemExit(f"Loa is not ready to be measured ({readiness}): run `loa db upgrade`, "
                          "`loa kb import …`/`loa kb starter` and `loa index build` for this LOA_DATA_DIR first.")
     try:
         engine_samples = _engine_only(runtime, rounds=5)

@@ -88,6 +88,7 @@ def base_training_sentences(include_lexicon: bool = True) -> Iterator[str]:
     yield from (line for line in lexicon.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
+_UNKNOWN_LOG_PROB = math.log(1e-7)
 _Path: TypeAlias = "tuple[int, _Path] | None"
 """A Viterbi path as a linked list, newest choice first."""
 
@@ -169,17 +170,27 @@ class DiacriticRestorer:
     def vocabulary_size(self) -> int:
         return self._size
 
-    def _log_prob(self, a: int, b: int, c: int) -> float:
-        """Stupid back-off score of syllable ``c`` after ``a b`` (log scale)."""
-        size = self._size
-        bc = b * size + c
-        tri = self._trigrams.get((a * size + b) * size + c)
-        if tri:
-            return math.log(tri / self._bigrams.get(a * size + b, tri))
-        bi = self._bigrams.get(bc)
-        if bi:
-            return math.log(self.BACKOFF * bi / self._unigrams.get(b, bi))
-        return math.log(self.BACKOFF * self.BACKOFF * (self._unigrams.get(c, 0) + 0.1) / self._total)
+    def _log_probs(self, a: int, b: int, candidates: Iterable[int]) -> list[float]:
+        """Stupid back-off scores (log scale) of each candidate syllable after ``a b``; -1, a syllable outside the
+        vocabulary, scores ``_UNKNOWN_LOG_PROB``. One call per state and position, with the lookups that do not
+        depend on the candidate done once: restoration is most of ``understand()``'s time on text typed without
+        diacritics."""
+        size, backoff, log = self._size, self.BACKOFF, math.log
+        trigram, bigram, unigram = self._trigrams.get, self._bigrams.get, self._unigrams.get
+        ab = a * size + b
+        ab_count = bigram(ab)
+        b_count = unigram(b)
+        scores = []
+        for c in candidates:
+            if c < 0:
+                scores.append(_UNKNOWN_LOG_PROB)
+            elif tri := trigram(ab * size + c):
+                scores.append(log(tri / (ab_count if ab_count is not None else tri)))
+            elif bi := bigram(b * size + c):
+                scores.append(log(backoff * bi / (b_count if b_count is not None else bi)))
+            else:
+                scores.append(log(backoff * backoff * (unigram(c, 0) + 0.1) / self._total))
+        return scores
 
     def _slots(self, text: str) -> list[_Slot]:
         slots: list[_Slot] = []
@@ -204,43 +215,24 @@ class DiacriticRestorer:
         return slots
 
     def _decode(self, slots: list[_Slot]) -> list[int]:
-        """Viterbi over (previous, current) syllable pairs, keeping the ``BEAM`` best pairs per position.
-
-        The scores are ``_log_prob``'s, computed inline with the parts that do not depend on the state hoisted out
-        of the inner loop: restoration is most of ``understand()``'s time on text typed without diacritics.
-        Paths are linked tuples ``(choice, previous)``, so extending one copies nothing.
-        """
-        size, total, backoff = self._size, self._total, self.BACKOFF
-        trigram, bigram, unigram = self._trigrams.get, self._bigrams.get, self._unigrams.get
-        log, unknown = math.log, math.log(1e-7)
+        """Viterbi over (previous, current) syllable pairs, keeping the ``BEAM`` best pairs per position. Paths are
+        linked tuples ``(choice, previous)``, so extending one copies nothing."""
         states: dict[tuple[int, int], tuple[float, _Path]] = {(_BOUNDARY, _BOUNDARY): (0.0, None)}
         for slot in slots:
             if slot.sentence_start and states:
                 states = {(_BOUNDARY, _BOUNDARY): max(states.values(), key=lambda item: item[0])}
-            unseen = {c: log(backoff * backoff * (unigram(c, 0) + 0.1) / total) for c in slot.candidates if c >= 0}
             nxt: dict[tuple[int, int], tuple[float, _Path]] = {}
             for (a, b), (score, path) in states.items():
-                ab = a * size + b
-                ab_count = bigram(ab)
-                b_count = unigram(b)
-                for c in slot.candidates:
-                    if c < 0:
-                        step = unknown
-                    elif tri := trigram(ab * size + c):
-                        step = log(tri / (ab_count if ab_count is not None else tri))
-                    elif bi := bigram(b * size + c):
-                        step = log(backoff * bi / (b_count if b_count is not None else bi))
-                    else:
-                        step = unseen[c]
-                    total_score = score + step
+                for c, step in zip(slot.candidates, self._log_probs(a, b, slot.candidates), strict=True):
+                    total = score + step
                     key = (b, c)
-                    if key not in nxt or nxt[key][0] < total_score:
-                        nxt[key] = (total_score, (c, path))
+                    if key not in nxt or nxt[key][0] < total:
+                        nxt[key] = (total, (c, path))
             if len(nxt) > self.BEAM:
                 nxt = dict(sorted(nxt.items(), key=lambda item: -item[1][0])[: self.BEAM])
             states = nxt
         final = [
-            (score + (self._log_prob(a, b, _BOUNDARY) if b >= 0 else 0.0), path)
+            (score + (self._log_probs(a, b, (_BOUNDARY,))[0] if b >= 0 else 0.0), path)
             for (a, b), (score, path) in states.items()
         ]
         if not final:
