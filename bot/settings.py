@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    """Where Loa runs: production refuses unsafe defaults (no session secret, open operations routes)."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
 
 
 class Settings(BaseSettings):
@@ -25,7 +34,15 @@ class Settings(BaseSettings):
     embedder_model: str = Field(default="", description="Model name or local directory for sentence-transformers.")
 
     today: date | None = Field(default=None, description="Fixed today for demos and tests; empty: the real date.")
+    environment: Environment = Environment.DEVELOPMENT
     session_secret: SecretStr = SecretStr("")
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30,
+                                 description="How long a console session lasts before the officer signs in again.")
+    ops_token: SecretStr = Field(default=SecretStr(""), description="Bearer token for /metrics and /api/docs in "
+                                 "production; empty there: those routes are disabled.")
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        default=(), description="Comma-separated addresses/networks of reverse proxies whose X-Forwarded-For is "
+        "believed; from anyone else the header is ignored.")
     public_url: str = Field(default="", description="Public https root of this server, for webhooks.")
 
     telegram_token: SecretStr = SecretStr("")
@@ -51,6 +68,20 @@ class Settings(BaseSettings):
             raise ValueError(f"phải là địa chỉ http(s), nhận được {value!r}")
         return value.rstrip("/")
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> Settings:
+        if self.environment is Environment.PRODUCTION and len(self.session_secret.get_secret_value()) < 16:
+            raise ValueError("LOA_ENVIRONMENT=production cần LOA_SESSION_SECRET (một chuỗi ngẫu nhiên dài ít nhất "
+                             "16 ký tự) để ký phiên đăng nhập của bảng điều khiển")
+        return self
+
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if not self.database_url:
@@ -58,6 +89,10 @@ class Settings(BaseSettings):
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise ValueError("LOA_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
 
     @property
     def index_dir(self) -> Path:

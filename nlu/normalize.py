@@ -43,6 +43,21 @@ def _clean_characters(text: str) -> str:
     return "".join(out)
 
 
+def safe_text(text: str) -> str:
+    """``text`` fit to store, log and show: NFC, without lone surrogates, format characters (bidi overrides,
+    zero-width) or control characters, line breaks kept as ``\n`` and tabs as spaces. The wording is the user's
+    own otherwise; ``normalize_text`` is the stronger form used to understand it."""
+    out = []
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if ch == "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) not in _DROPPED_CATEGORIES:
+            out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def _tone_position(base_lower: str) -> int | None:
     """Index of the vowel that carries the tone mark in a toneless lower-case syllable, or None if not Vietnamese."""
     match = _SYLLABLE.fullmatch(base_lower)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import replace
 from typing import Protocol
 
 from anyio import to_thread
 
-from bot.engine.contracts import IncomingMessage, Reply
+from bot.engine.contracts import Decision, IncomingMessage, Reply
 from bot.settings import Settings
 from bot.web.limits import InboundLimits
 from bot.web.metrics import Metrics
 from knowledge_base.db import SessionFactory
+from nlu.normalize import safe_text
+
+logger = logging.getLogger(__name__)
+
+UNREADABLE = ("Loa chưa đọc được tin nhắn này vì nó chỉ gồm những ký tự đặc biệt. "
+              "Xin vui lòng gõ câu hỏi bằng chữ rồi gửi lại nhé.")
 
 
 class Engine(Protocol):
@@ -45,6 +53,9 @@ class Gateway:
         The engine is synchronous and CPU-bound, so it runs in a worker thread and the event loop stays free.
         """
         self.metrics.messages.labels(message.channel).inc()
+        message, unreadable = _cleaned(message)
+        if unreadable:
+            return Reply(decision=Decision.REFUSED, text=UNREADABLE, blocks=(UNREADABLE,))
         verdict = self.limits.check(message)
         if not verdict.allowed:
             self.metrics.limited.labels(message.channel, verdict.reason or "").inc()
@@ -54,3 +65,16 @@ class Gateway:
         self.metrics.engine_seconds.labels(message.channel).observe(time.perf_counter() - started)
         self.metrics.decisions.labels(message.channel, str(reply.decision)).inc()
         return reply
+
+
+def _cleaned(message: IncomingMessage) -> tuple[IncomingMessage, bool]:
+    """The message with every text field made safe to store and log (``safe_text``), and whether its text was
+    nothing but unsafe characters. What was removed is logged as a count, never as the characters."""
+    text = safe_text(message.text) if message.text is not None else None
+    cleaned = replace(message, text=text, user_key=safe_text(message.user_key) or "?",
+                      callback=safe_text(message.callback) if message.callback is not None else None)
+    if cleaned != message:
+        removed = len(message.text or "") - len(text or "")
+        logger.info("%s message from %s: %d unsafe characters removed", message.channel,
+                    cleaned.user_key[:40], removed)
+    return cleaned, message.text is not None and bool(message.text.strip()) and not (text or "").strip()

@@ -28,6 +28,7 @@ from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
 from bot.settings import Settings
 from bot.web.metrics import Metrics
+from bot.web.payloads import PayloadError, object_field, parse_object
 from knowledge_base.db import SessionFactory
 
 CHANNEL = "telegram"
@@ -177,6 +178,25 @@ def build_application(settings: Settings, gateway: Gateway, *, webhook: bool = T
     return application
 
 
+UPDATE_PARTS = ("message", "edited_message", "channel_post", "edited_channel_post", "callback_query")
+
+
+def parse_update(raw: bytes, application: TelegramApplication) -> Update:
+    """The Update in a webhook body, or PayloadError. PTB's ``de_json`` trusts its input (a string where an object
+    belongs raises AttributeError, a huge date OverflowError), so the shape is checked first and any of those
+    errors still ends as a 400."""
+    body = parse_object(raw)
+    update_id = body.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        raise PayloadError("update_id phải là số nguyên")
+    for part in UPDATE_PARTS:
+        object_field(body, part)
+    try:
+        return Update.de_json(body, application.bot)
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as error:
+        raise PayloadError(f"không đọc được update: {type(error).__name__}") from error
+
+
 def webhook_router(application: TelegramApplication, secret: str, session_factory: SessionFactory,
                    metrics: Metrics) -> APIRouter:
     """``POST /webhooks/telegram``: check the secret in constant time, drop retries, queue the update."""
@@ -189,9 +209,9 @@ def webhook_router(application: TelegramApplication, secret: str, session_factor
         if not expected or not hmac.compare_digest(given, expected):
             return Response(status_code=403)
         try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError):
-            return Response(status_code=400)
+            update = parse_update(await request.body(), application)
+        except PayloadError as problem:
+            return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
         if not await run_in_threadpool(mark_seen, session_factory, CHANNEL, str(update.update_id)):
             metrics.duplicates.labels(CHANNEL).inc()
             return Response(status_code=200)

@@ -22,6 +22,7 @@ from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
 from bot.settings import Settings
 from bot.web.metrics import Metrics
+from bot.web.payloads import PayloadError, object_field, parse_object
 
 CHANNEL = "zalo_bot"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -85,6 +86,17 @@ def with_choices(text: str, buttons: tuple[Button, ...]) -> str:
     return "\n".join([text, "", CHOOSE, *lines])
 
 
+def parse_update(raw: bytes) -> dict[str, Any]:
+    """The update in a webhook body (bare or wrapped in ``result``), its message, chat and sender checked to be
+    objects so that processing never trips over a string; PayloadError otherwise."""
+    body = parse_object(raw)
+    update = object_field(body, "result") if "result" in body else body
+    message = object_field(update, "message")
+    object_field(message, "chat")
+    object_field(message, "from")
+    return update
+
+
 class ZaloBotAdapter:
     def __init__(self, settings: Settings, gateway: Gateway, client: ZaloBotClient, background: BackgroundWork) -> None:
         self.settings = settings
@@ -103,8 +115,10 @@ class ZaloBotAdapter:
             given = request.headers.get(SECRET_HEADER, "").encode()
             if not expected or not hmac.compare_digest(given, expected):
                 return Response(status_code=403)
-            body = await request.json()
-            update = body.get("result", body) if isinstance(body, dict) else {}
+            try:
+                update = parse_update(await request.body())
+            except PayloadError as problem:
+                return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
             self.background.spawn(self.process(update), what=f"zalo-bot {update.get('event_name')}")
             return Response(status_code=200)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,12 +26,17 @@ from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
 from bot.settings import Settings
 from bot.web.metrics import Metrics
+from bot.web.payloads import PayloadError, object_field, parse_object
 from knowledge_base.db import SessionFactory
 
 CHANNEL = "zalo_oa"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_EVENT_AGE = timedelta(minutes=10)
 """Older signed events are refused: a captured request cannot be replayed later."""
+MAX_FUTURE_SKEW = timedelta(seconds=30)
+"""Clocks differ a little; an event stamped further ahead than this is refused (it could be replayed for long)."""
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,16})"?')
+MAX_TIMESTAMP_CANDIDATES = 3
 REPLY_WINDOW = timedelta(hours=48)
 TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
@@ -61,11 +66,22 @@ def verify(header: str, app_id: str, body: bytes, timestamp: str, secret_key: st
 
 
 def is_fresh(timestamp_ms: str, now: float | None = None) -> bool:
+    """At most ``MAX_EVENT_AGE`` old and at most ``MAX_FUTURE_SKEW`` ahead of our clock."""
     try:
         sent = int(timestamp_ms) / 1000
     except ValueError:
         return False
-    return abs((now if now is not None else time.time()) - sent) <= MAX_EVENT_AGE.total_seconds()
+    age = (now if now is not None else time.time()) - sent
+    return -MAX_FUTURE_SKEW.total_seconds() <= age <= MAX_EVENT_AGE.total_seconds()
+
+
+def signed_timestamp(header: str, app_id: str, raw: bytes, secret_key: str) -> str | None:
+    """The timestamp under which ``raw`` is correctly signed, found in the raw bytes *before* any parsing (Zalo
+    signs the body together with its own ``timestamp`` field); None when no candidate verifies."""
+    if not header or not secret_key or not app_id:
+        return None
+    candidates = [found.group(1).decode() for found in _TIMESTAMP.finditer(raw)][:MAX_TIMESTAMP_CANDIDATES]
+    return next((stamp for stamp in candidates if verify(header, app_id, raw, stamp, secret_key)), None)
 
 
 class ZaloApiError(Exception):
@@ -164,6 +180,14 @@ class ZaloOAClient:
             self.metrics.deliveries.labels(CHANNEL, outcome).inc()
 
 
+def parse_event(raw: bytes) -> dict[str, Any]:
+    """The event object, its sender, follower and message checked to be objects; PayloadError otherwise."""
+    event = parse_object(raw)
+    for part in ("sender", "follower", "message"):
+        object_field(event, part)
+    return event
+
+
 class ZaloOAAdapter:
     """The webhook: verify, answer 200 at once, then process in the background (de-duplicated by msg_id)."""
 
@@ -180,16 +204,15 @@ class ZaloOAAdapter:
         @router.post("/webhooks/zalo-oa", include_in_schema=False)
         async def zalo_oa_webhook(request: Request) -> Response:
             raw = await request.body()
+            timestamp = signed_timestamp(request.headers.get(SIGNATURE_HEADER, ""), self.settings.zalo_oa_app_id,
+                                         raw, self.settings.zalo_oa_secret_key.get_secret_value())
+            if timestamp is None or not is_fresh(timestamp):
+                return Response(status_code=403)
             try:
-                event = json.loads(raw)
-            except ValueError:
-                return Response(status_code=400)
-            secret = self.settings.zalo_oa_secret_key.get_secret_value()
-            timestamp = str(event.get("timestamp", "")) if isinstance(event, dict) else ""
-            if (not secret or not self.settings.zalo_oa_app_id
-                    or not verify(request.headers.get(SIGNATURE_HEADER, ""), self.settings.zalo_oa_app_id, raw,
-                                  timestamp, secret)
-                    or not is_fresh(timestamp)):
+                event = parse_event(raw)
+            except PayloadError as problem:
+                return Response(f"Bad event: {problem}", status_code=400, media_type="text/plain")
+            if str(event.get("timestamp", "")) != timestamp:  # the signed stamp must be the event's own
                 return Response(status_code=403)
             self.background.spawn(self.process(event), what=f"zalo-oa {event.get('event_name')}")
             return JSONResponse({"message": "ok"})

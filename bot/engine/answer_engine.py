@@ -35,13 +35,13 @@ from bot.engine.decide import Thresholds, Verdict, confidence, decide, intent_ro
 from bot.engine.dialogue import DialogueMemory, DialogueState, contextual_query, is_follow_up
 from bot.engine.handoff import HANDOFF_TEXT, NOTHING_TO_HAND_OFF, hand_off
 from bot.engine.logging import add_feedback, log_exchange
-from bot.engine.privacy import mask
 from bot.engine.split import split_blocks
 from bot.review.queue import enqueue
 from indexer.contracts import DocumentRef, FaqHit, Hit, Query
 from indexer.retriever import Retriever
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import Document, Faq, FaqStatus, Message, Passage
+from nlu.privacy import mask
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.engine.contracts import Citation, Reply
-from bot.engine.privacy import mask
 from indexer.contracts import Hit
 from knowledge_base.models import Conversation, Feedback, Message, utcnow
+from nlu.privacy import mask
 
 MAX_LOGGED_HITS = 10
 

@@ -14,8 +14,8 @@ from bot.engine.periods import (
     reorganisation_notes,
     standard_on,
 )
-from bot.engine.privacy import ID_MASK, PHONE_MASK, mask
 from bot.engine.split import sentences, split_blocks
+from nlu.privacy import ID_MASK, PHONE_MASK, mask
 
 
 @pytest.mark.parametrize(
