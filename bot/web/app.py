@@ -18,6 +18,7 @@ from bot.channels.zalo_oa import ZaloOAAdapter, ZaloOAClient
 from bot.web.admin import admin_router
 from bot.web.api import api_router, operations_router
 from bot.web.chat.routes import STATIC_PATH, chat_router, static_files
+from bot.web.hardening import install as install_hardening
 from bot.web.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     app.state.metrics = metrics
     app.state.gateway = gateway
     app.state.background = background
+    install_hardening(app, settings)
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -13,12 +13,13 @@ from knowledge_base.models.conversations import (
 from knowledge_base.models.documents import Document, DocumentKind, DocumentStatus, DocumentVersion, Passage
 from knowledge_base.models.faq import Faq, FaqCitation, FaqStatus
 from knowledge_base.models.revision import KbState
-from knowledge_base.models.users import AuditLog, Role, User
+from knowledge_base.models.users import AuditLog, ConsoleSession, Role, User
 
 __all__ = [
     "AuditLog",
     "Base",
     "ChannelToken",
+    "ConsoleSession",
     "Conversation",
     "Document",
     "DocumentKind",

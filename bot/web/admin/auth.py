@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import func, select
 
 from bot.review.inbox import state_counts
-from bot.web.admin.console import HERE, Console, Officer
+from bot.web.admin.console import HERE, Console, Officer, client_address
 from bot.web.admin.security import SessionData, new_token
 from indexer.snapshot import index_status
 from knowledge_base.models import Document, Faq
 from knowledge_base.services.audit import record_change
-from knowledge_base.services.users import authenticate
+from knowledge_base.services.users import authenticate, open_session, revoke_session
 
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+WRONG = ("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang phải chờ vì nhập sai nhiều lần. "
+         "Hãy kiểm tra lại và thử lại sau ít phút.")
+"""One message for every failed sign-in: it never tells whether an account exists or is waiting."""
+TOO_MANY = "Có quá nhiều lần đăng nhập sai từ địa chỉ này. Hãy đợi {seconds} giây rồi thử lại."
 
 
 def _safe_next(value: str) -> str:
     """Only console paths: never send the officer to another site after signing in."""
     return value if value.startswith("/admin") and not value.startswith("//") else "/admin"
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def auth_routes(console: Console) -> APIRouter:
@@ -52,31 +49,31 @@ def auth_routes(console: Console) -> APIRouter:
     @router.post("/login", dependencies=[Depends(console.csrf)])
     async def login(request: Request, username: str = Form(""), password: str = Form(""),
                     next: str = Form("/admin")) -> Response:
-        address = _client(request)
-        if console.throttle.locked(address):
-            return login_page(request, _safe_next(next), "Đăng nhập sai quá nhiều lần từ máy này. "
-                              "Hãy thử lại sau ít phút.", 429)
+        address = client_address(request)
+        wait = console.throttle.wait(address)
+        if wait:
+            return login_page(request, _safe_next(next), TOO_MANY.format(seconds=max(1, round(wait))), 429)
+        token = None
         with console.sessions.begin() as session:
-            result = authenticate(session, username, password)
-            user = result.user
+            user = authenticate(session, username, password, address=address).user
             if user is not None:
+                token = open_session(session, user, address=address, lifetime=console.lifetime)
                 record_change(session, actor=user.username, actor_id=user.id, action="login", entity_type="user",
                               entity_id=user.id, summary=f"{user.username} đăng nhập từ {address}")
-                user_id = user.id
-        if result.locked_until is not None:
-            until = result.locked_until.astimezone(UTC).strftime("%H:%M UTC")
-            return login_page(request, _safe_next(next), f"Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần, "
-                              f"đến {until}. Hãy liên hệ quản trị viên nếu cần gấp.", 429)
-        if user is None:
+        if token is None:
             console.throttle.failed(address)
             return login_page(request, _safe_next(next), WRONG, 401)
         console.throttle.succeeded(address)
         response = RedirectResponse(_safe_next(next), status_code=303)
-        console.set_session(request, response, SessionData(new_token(), user_id))
+        console.set_session(request, response, SessionData(new_token(), token))
         return response
 
     @router.post("/logout", dependencies=[Depends(console.csrf)])
     async def logout(request: Request) -> Response:
+        data = console.session(request)
+        if data is not None and data.token is not None:
+            with console.sessions.begin() as session:
+                revoke_session(session, data.token)
         response = RedirectResponse("/admin/login", status_code=303)
         console.clear_session(response)
         return response

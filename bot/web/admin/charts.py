@@ -30,7 +30,7 @@ def _axis(days: Sequence[date], top: float, unit: str) -> list[str]:
 
 
 def _legend(names: Sequence[str]) -> str:
-    items = "".join(f'<span class="legend-item"><i style="background:{PALETTE[i % len(PALETTE)]}"></i>'
+    items = "".join(f'<span class="legend-item"><i class="swatch-{i % len(PALETTE)}"></i>'
                     f'{escape(name)}</span>' for i, name in enumerate(names))
     return f'<div class="legend">{items}</div>'
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote
@@ -18,7 +19,9 @@ from fastapi.templating import Jinja2Templates
 
 from bot.engine.answer_engine import AnswerEngine
 from bot.publishing import Publisher
+from bot.review.inbox import InboxError
 from bot.settings import Settings
+from bot.web.admin.notices import notice_text
 from bot.web.admin.security import COOKIE, AddressThrottle, SessionCodec, SessionData, new_token, same_token
 from indexer.embedders import Embedder
 from indexer.retriever import Retriever
@@ -26,12 +29,14 @@ from knowledge_base.db import SessionFactory
 from knowledge_base.models import Role, User
 from knowledge_base.services.documents import DocumentError
 from knowledge_base.services.faqs import FaqError
-from knowledge_base.services.users import UserError
+from knowledge_base.services.users import UserError, session_user
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 ROLE_LABELS_VI = {Role.OFFICER: "Cán bộ", Role.ADMIN: "Quản trị viên"}
-SERVICE_ERRORS = (DocumentError, FaqError, UserError, ValueError)
+SERVICE_ERRORS = (DocumentError, FaqError, UserError, InboxError)
+"""Refusals whose Vietnamese message can be shown as is."""
+BAD_REQUEST = "Yêu cầu không hợp lệ. Hãy quay lại trang trước và thử lại."
 
 
 class Index(Protocol):
@@ -79,7 +84,8 @@ class Console:
         configured = runtime.settings.session_secret.get_secret_value()
         if not (secret or configured):
             log.warning("LOA_SESSION_SECRET is empty: console sessions end when the server restarts")
-        self.codec = SessionCodec(secret or configured or new_token())
+        self.lifetime = timedelta(hours=runtime.settings.session_hours)
+        self.codec = SessionCodec(secret or configured or new_token(), int(self.lifetime.total_seconds()))
         self.throttle = throttle or AddressThrottle()
         self.publisher = Publisher(runtime.session_factory, runtime.settings.index_dir, runtime.embedder)
         self.templates = Jinja2Templates(directory=HERE / "templates")
@@ -100,11 +106,11 @@ class Console:
 
     def _officer(self, request: Request) -> Officer:
         data = self.session(request)
-        if data is None or data.user_id is None:
+        if data is None or data.token is None:
             raise _login_required(request)
         with self.sessions() as session:
-            user = session.get(User, data.user_id)
-            if user is None or not user.active:
+            user: User | None = session_user(session, data.token)
+            if user is None:
                 raise _login_required(request)
             return Officer(user.id, user.username, user.display_name or user.username, user.role, data.csrf)
 
@@ -123,7 +129,10 @@ class Console:
     async def csrf(self, request: Request) -> None:
         """Reject a form whose ``csrf`` field does not match the session's token."""
         data = self.session(request)
-        form = await request.form()
+        try:
+            form = await request.form()
+        except (ValueError, LookupError, AssertionError) as problem:  # a malformed multipart or urlencoded body
+            raise HTTPException(400, BAD_REQUEST) from problem
         given = form.get("csrf")
         if data is None or not same_token(data.csrf, given if isinstance(given, str) else None):
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.")
@@ -131,7 +140,7 @@ class Console:
     # ---------------------------------------------------------------- rendering
     def render(self, request: Request, name: str, who: Officer | None, status_code: int = 200,
                **context: Any) -> Response:
-        context.setdefault("message", request.query_params.get("msg"))
+        context.setdefault("message", notice_text(request.query_params.get("msg")))
         context.setdefault("error", None)
         return self.templates.TemplateResponse(request, name, {"who": who, "csrf": who.csrf if who else "",
                                                                **context}, status_code=status_code)
@@ -148,18 +157,24 @@ def _page_errors(console: Console) -> type[APIRoute]:
             async def guarded(request: Request) -> Response:
                 try:
                     return await handler(request)
+                except SERVICE_ERRORS as problem:
+                    return console.render(request, "error.html", _who(request), 400, error=str(problem))
+                except (ValueError, LookupError) as problem:  # e.g. a value outside an enum in a hand-made form
+                    log.warning("console %s %s refused: %s", request.method, request.url.path, type(problem).__name__)
+                    return console.render(request, "error.html", _who(request), 400, error=BAD_REQUEST)
                 except HTTPException as problem:
                     if problem.status_code == 303 and problem.headers:
                         return RedirectResponse(problem.headers["Location"], status_code=303)
-                    who = None
-                    if problem.status_code == 403:
-                        try:
-                            who = console.officer(request)
-                        except HTTPException:
-                            who = None
+                    who = _who(request) if problem.status_code in (400, 403, 404) else None
                     return console.render(request, "error.html", who, problem.status_code, error=problem.detail)
 
             return guarded
+
+    def _who(request: Request) -> Officer | None:
+        try:
+            return console.officer(request)
+        except HTTPException:
+            return None
 
     return ConsoleRoute
 
@@ -172,6 +187,6 @@ def login_redirect(next_url: str) -> str:
     return f"/admin/login?next={quote(next_url)}"
 
 
-def with_message(url: str, message: str) -> str:
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}msg={quote(message)}"
+def client_address(request: Request) -> str:
+    """The client's address (the app's middleware has already applied X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFil
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from bot.web.admin.console import Console, Officer, with_message
+from bot.web.admin.console import Console, Officer
+from bot.web.admin.notices import Notice, with_notice
 from knowledge_base.models import Document, DocumentStatus
 from knowledge_base.services.documents import (
     DocumentError,
@@ -104,15 +105,18 @@ def document_routes(console: Console) -> APIRouter:
                 update_metadata(session, document_id, form, actor=who.username, actor_id=who.id)
         except DocumentError as problem:
             return await detail(request, document_id, who, str(problem))
-        return RedirectResponse(with_message(f"/admin/documents/{document_id}", "Đã lưu thông tin văn bản. "
-                                             "Hãy xuất bản để Loa dùng thông tin mới."), status_code=303)
+        return RedirectResponse(with_notice(f"/admin/documents/{document_id}", Notice.DOCUMENT_SAVED),
+                                status_code=303)
 
     @router.post("/{document_id}/retire", dependencies=[Depends(console.csrf)])
-    async def retire(document_id: int, retired: str = Form("1"), who: Officer = Depends(console.officer)) -> Response:
-        with console.sessions.begin() as session:
-            set_retired(session, document_id, retired == "1", actor=who.username, actor_id=who.id)
-        text = "Đã ngừng dùng văn bản." if retired == "1" else "Đã dùng lại văn bản."
-        return RedirectResponse(with_message(f"/admin/documents/{document_id}", f"{text} Hãy xuất bản để áp dụng."),
-                                status_code=303)
+    async def retire(request: Request, document_id: int, retired: str = Form("1"),
+                     who: Officer = Depends(console.officer)) -> Response:
+        try:
+            with console.sessions.begin() as session:
+                set_retired(session, document_id, retired == "1", actor=who.username, actor_id=who.id)
+        except DocumentError as problem:
+            return console.render(request, "error.html", who, 404, error=str(problem))
+        notice = Notice.DOCUMENT_RETIRED if retired == "1" else Notice.DOCUMENT_RESTORED
+        return RedirectResponse(with_notice(f"/admin/documents/{document_id}", notice), status_code=303)
 
     return router

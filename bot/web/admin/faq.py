@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from bot.review.inbox import get_item, resolved_by_faq
-from bot.web.admin.console import Console, Officer, with_message
+from bot.review.inbox import InboxError, get_item, resolved_by_faq
+from bot.web.admin.console import Console, Officer
+from bot.web.admin.notices import Notice, with_notice
 from bot.web.admin.preview import Preview, preview
 from knowledge_base.models import FaqStatus, Passage
 from knowledge_base.services.documents import search_passages
@@ -86,8 +87,13 @@ def faq_routes(console: Console) -> APIRouter:
     async def new(request: Request, from_item: int | None = None, who: Officer = Depends(console.officer)) -> Response:
         state = FormState()
         if from_item is not None:
+            if not who.is_admin:
+                raise HTTPException(403, "Mục xem xét chỉ dành cho quản trị viên.")
             with console.sessions() as session:
-                item = get_item(session, from_item).item
+                try:
+                    item = get_item(session, from_item).item
+                except InboxError as problem:
+                    return console.render(request, "error.html", who, 404, error=str(problem))
                 phrasings = dict.fromkeys([item.title, *(e.question for e in item.examples)])
                 passage_ids = (item.passage_id,) if item.passage_id else ()
             state = FormState(questions="\n".join(list(phrasings)[:10]), passage_ids=passage_ids,
@@ -113,14 +119,14 @@ def faq_routes(console: Console) -> APIRouter:
             with console.sessions.begin() as session:
                 if faq_id is None:
                     faq = create_faq(session, draft, actor=who.username, actor_id=who.id)
-                    if state.from_item is not None:
+                    if state.from_item is not None and who.is_admin:
                         resolved_by_faq(session, state.from_item, faq.id, actor=who.username, actor_id=who.id)
                 else:
                     faq = update_faq(session, faq_id, draft, actor=who.username, actor_id=who.id)
                 saved_id = faq.id
         except FaqError as problem:
             return page(request, who, state, faq_id=faq_id, error=str(problem), status_code=400)
-        return RedirectResponse(with_message(f"/admin/faq/{saved_id}", "Đã lưu."), status_code=303)
+        return RedirectResponse(with_notice(f"/admin/faq/{saved_id}", Notice.FAQ_SAVED), status_code=303)
 
     @router.post("/new", dependencies=[Depends(console.csrf)])
     async def create(request: Request, who: Officer = Depends(console.officer)) -> Response:
@@ -143,17 +149,19 @@ def faq_routes(console: Console) -> APIRouter:
         return await handle(request, who, faq_id)
 
     @router.post("/{faq_id}/status", dependencies=[Depends(console.csrf)])
-    async def change_status(faq_id: int, status: str = Form(...), who: Officer = Depends(console.officer)) -> Response:
+    async def change_status(request: Request, faq_id: int, status: str = Form(...),
+                            who: Officer = Depends(console.officer)) -> Response:
         try:
             target = FaqStatus(status)
             with console.sessions.begin() as session:
                 set_status(session, faq_id, target, actor=who.username, actor_id=who.id)
-        except (FaqError, ValueError) as problem:
-            return RedirectResponse(with_message(f"/admin/faq/{faq_id}", str(problem)), status_code=303)
+        except FaqError as problem:
+            return console.render(request, "error.html", who, 400, error=str(problem))
+        except ValueError:
+            return RedirectResponse(with_notice(f"/admin/faq/{faq_id}", Notice.FAQ_STATUS_REFUSED), status_code=303)
         if target is FaqStatus.DRAFT:
-            return RedirectResponse(with_message(f"/admin/faq/{faq_id}", "Đã chuyển về bản nháp."), status_code=303)
+            return RedirectResponse(with_notice(f"/admin/faq/{faq_id}", Notice.FAQ_TO_DRAFT), status_code=303)
         console.publisher.start(actor=who.username, actor_id=who.id)
-        return RedirectResponse(with_message("/admin/publish", f"Đã chuyển sang «{STATUS_LABELS_VI[target]}». "
-                                             "Loa đang cập nhật chỉ mục."), status_code=303)
+        return RedirectResponse(with_notice("/admin/publish", Notice.FAQ_STATUS_CHANGED), status_code=303)
 
     return router

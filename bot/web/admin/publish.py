@@ -7,7 +7,8 @@ from dataclasses import asdict
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from bot.web.admin.console import Console, Officer, with_message
+from bot.web.admin.console import Console, Officer
+from bot.web.admin.notices import Notice, with_notice
 from indexer.snapshot import SnapshotError, index_status
 
 
@@ -32,8 +33,7 @@ def publish_routes(console: Console) -> APIRouter:
     @router.post("", dependencies=[Depends(console.csrf)])
     async def start(who: Officer = Depends(console.officer)) -> Response:
         started = console.publisher.start(actor=who.username, actor_id=who.id)
-        text = ("Đã bắt đầu cập nhật chỉ mục." if started
-                else "Đang có một lần cập nhật; lần tiếp theo đã được xếp hàng.")
-        return RedirectResponse(with_message("/admin/publish", text), status_code=303)
+        notice = Notice.PUBLISH_STARTED if started else Notice.PUBLISH_QUEUED
+        return RedirectResponse(with_notice("/admin/publish", notice), status_code=303)
 
     return router

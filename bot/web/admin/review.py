@@ -21,7 +21,8 @@ from bot.review.inbox import (
     set_state,
     state_counts,
 )
-from bot.web.admin.console import Console, Officer, with_message
+from bot.web.admin.console import Console, Officer
+from bot.web.admin.notices import Notice, with_notice
 from knowledge_base.models import Faq, FaqStatus, Passage, ReviewState
 from knowledge_base.services.documents import search_passages
 from knowledge_base.services.faqs import FaqError, list_faqs
@@ -63,58 +64,60 @@ def review_routes(console: Console) -> APIRouter:
                               review_states=list(ReviewState),
                               states=STATE_LABELS_VI, reasons=REASON_LABELS_VI)
 
-    def back(item_id: int, text: str) -> RedirectResponse:
-        return RedirectResponse(with_message(f"/admin/review/{item_id}", text), status_code=303)
+    def back(item_id: int, notice: Notice) -> RedirectResponse:
+        return RedirectResponse(with_notice(f"/admin/review/{item_id}", notice), status_code=303)
 
     @router.post("/{item_id}/state", dependencies=[Depends(console.csrf)])
     async def change_state(item_id: int, state: str = Form(...), who: Officer = Depends(console.admin)) -> Response:
         with console.sessions.begin() as session:
             set_state(session, item_id, ReviewState(state), actor=who.username, actor_id=who.id)
-        return back(item_id, f"Đã chuyển sang «{STATE_LABELS_VI[ReviewState(state)]}».")
+        return back(item_id, Notice.REVIEW_STATE_CHANGED)
 
     @router.post("/{item_id}/ignore", dependencies=[Depends(console.csrf)])
-    async def ignore_item(item_id: int, reason: str = Form(""), who: Officer = Depends(console.admin)) -> Response:
+    async def ignore_item(request: Request, item_id: int, reason: str = Form(""),
+                          who: Officer = Depends(console.admin)) -> Response:
         try:
             with console.sessions.begin() as session:
                 ignore(session, item_id, reason, actor=who.username, actor_id=who.id)
         except InboxError as problem:
-            return back(item_id, str(problem))
-        return back(item_id, "Đã bỏ qua mục này.")
+            return console.render(request, "error.html", who, 400, error=str(problem))
+        return back(item_id, Notice.REVIEW_IGNORED)
 
     @router.post("/{item_id}/faq", dependencies=[Depends(console.csrf)])
-    async def answer_with_faq(item_id: int, faq_id: int = Form(...), who: Officer = Depends(console.admin)) -> Response:
+    async def answer_with_faq(request: Request, item_id: int, faq_id: int = Form(...),
+                              who: Officer = Depends(console.admin)) -> Response:
         try:
             with console.sessions.begin() as session:
                 link_faq(session, item_id, faq_id, actor=who.username, actor_id=who.id)
         except (InboxError, FaqError) as problem:
-            return back(item_id, str(problem))
+            return console.render(request, "error.html", who, 400, error=str(problem))
         console.publisher.start(actor=who.username, actor_id=who.id)
-        return back(item_id, "Đã gắn câu hỏi thường gặp và thêm các cách hỏi này; Loa đang cập nhật chỉ mục.")
+        return back(item_id, Notice.REVIEW_FAQ_LINKED)
 
     @router.post("/{item_id}/passage", dependencies=[Depends(console.csrf)])
-    async def answer_with_passage(item_id: int, passage_id: int = Form(...),
+    async def answer_with_passage(request: Request, item_id: int, passage_id: int = Form(...),
                                   who: Officer = Depends(console.admin)) -> Response:
         try:
             with console.sessions.begin() as session:
                 link_passage(session, item_id, passage_id, actor=who.username, actor_id=who.id)
         except InboxError as problem:
-            return back(item_id, str(problem))
-        return back(item_id, "Đã gắn đoạn văn trả lời. Muốn Loa tự trả lời lần sau, hãy viết câu hỏi thường gặp.")
+            return console.render(request, "error.html", who, 400, error=str(problem))
+        return back(item_id, Notice.REVIEW_PASSAGE_LINKED)
 
     @router.post("/{item_id}/reply", dependencies=[Depends(console.csrf)])
-    async def reply(item_id: int, text: str = Form(""), example_id: int = Form(...),
+    async def reply(request: Request, item_id: int, text: str = Form(""), example_id: int = Form(...),
                     who: Officer = Depends(console.admin)) -> Response:
         with console.sessions() as session:
             person = next((p for p in recipients(session, item_id) if p.example_id == example_id), None)
         if person is None:
-            return back(item_id, "Không tìm thấy người hỏi này.")
+            return back(item_id, Notice.REVIEW_PERSON_MISSING)
         try:
             await send_to_user(console.runtime, person.channel, person.user_key, text)
         except OutboundError as problem:
-            return back(item_id, f"Chưa gửi được: {problem}")
+            return console.render(request, "error.html", who, 502, error=f"Chưa gửi được: {problem}")
         with console.sessions.begin() as session:
             mark_answered(session, example_id, text, actor=who.username, actor_id=who.id)
-        return back(item_id, "Đã gửi câu trả lời cho người hỏi.")
+        return back(item_id, Notice.REVIEW_REPLY_SENT)
 
     return router
 
