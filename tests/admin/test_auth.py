@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.web.admin.security import SessionCodec, SessionData
+from bot.web.admin import Console
+from bot.web.admin.auth import WRONG
+from bot.web.admin.notices import TEXTS_VI, Notice
+from bot.web.admin.security import IP_FREE_FAILURES, AddressThrottle, SessionCodec, SessionData
 from knowledge_base.db import SessionFactory
-from knowledge_base.models import AuditLog, Faq, User
+from knowledge_base.models import AuditLog, Faq, Role, User, utcnow
+from knowledge_base.services.users import (
+    FREE_FAILURES,
+    UserError,
+    create_user,
+    open_session,
+    session_user,
+    set_active,
+)
 from tests.admin.support import PASSWORD, sign_in, token
 
 ADMIN_PAGES = ("/admin/review", "/admin/users", "/admin/analytics", "/admin/audit", "/admin/analytics/export.csv")
@@ -64,27 +81,143 @@ def test_form_without_csrf_is_rejected(client: TestClient, accounts: SessionFact
                        ).status_code == 303
 
 
-def test_five_wrong_passwords_lock_the_account(client: TestClient, accounts: SessionFactory) -> None:
-    for _ in range(4):
-        assert sign_in(client, "canbo", "sai-mat-khau").status_code == 401
-    locked = sign_in(client, "canbo", "sai-mat-khau")
-    assert locked.status_code == 429
-    assert "tạm khoá" in locked.text
-    right = sign_in(client, "canbo")
-    assert right.status_code == 429, "the right password must not open a locked account"
-    assert client.get("/admin/documents", follow_redirects=False).status_code == 303
+def test_wrong_passwords_slow_the_account_but_never_lock_out_its_owner(client: TestClient,
+                                                                       accounts: SessionFactory) -> None:
+    assert sign_in(client, "canbo").status_code == 303, "the owner signs in once: this address becomes known"
+    client.cookies.clear()
+    answers = [sign_in(client, "canbo", "sai-mat-khau") for _ in range(FREE_FAILURES + 2)]
+    assert {a.status_code for a in answers} == {401}
+    assert len({WRONG in a.text for a in answers}) == 1
     with accounts() as session:
+        user = session.scalar(select(User).where(User.username == "canbo"))
+        assert user is not None
+        assert user.locked_until is not None, "the account now waits"
         assert session.scalar(select(AuditLog).where(AuditLog.action == "lock")) is not None
-    assert sign_in(client, "quantri").status_code == 303, "another account is not locked"
+    assert sign_in(client, "canbo").status_code == 303, "the right password from the owner's address passes"
 
 
-def test_five_wrong_sign_ins_lock_the_address(client: TestClient) -> None:
-    for name in ("a1", "a2", "a3", "a4"):
-        assert sign_in(client, name, "x").status_code == 401
-    assert sign_in(client, "a5", "x").status_code == 401
+def test_a_waiting_account_refuses_strangers_with_the_same_message(client: TestClient,
+                                                                    accounts: SessionFactory) -> None:
+    for _ in range(FREE_FAILURES):
+        sign_in(client, "canbo", "sai-mat-khau")
+    right = sign_in(client, "canbo")
+    unknown = sign_in(client, "khong-ton-tai", "sai-mat-khau")
+    assert right.status_code == unknown.status_code == 401, "never seen from here: the delay holds"
+    assert WRONG in right.text
+    assert WRONG in unknown.text
+    with accounts.begin() as session:
+        user = session.scalar(select(User).where(User.username == "canbo"))
+        assert user is not None
+        user.locked_until = None  # the delay has run out
+    assert sign_in(client, "canbo").status_code == 303
+
+
+def test_unknown_and_known_names_take_the_same_time(client: TestClient) -> None:
+    def timed(name: str) -> float:
+        started = time.perf_counter()
+        sign_in(client, name, "sai-mat-khau")
+        return time.perf_counter() - started
+
+    for _ in range(2):
+        timed("quantri"), timed("ai-do")
+    known = statistics.median(timed("quantri") for _ in range(3))
+    unknown = statistics.median(timed("ai-do") for _ in range(3))
+    assert unknown > known / 3, f"unknown {unknown * 1000:.0f} ms vs known {known * 1000:.0f} ms: argon2 was skipped"
+
+
+def test_many_wrong_sign_ins_from_one_address_make_it_wait(client: TestClient) -> None:
+    for index in range(IP_FREE_FAILURES):
+        assert sign_in(client, f"a{index}", "x").status_code == 401
     blocked = sign_in(client, "quantri")
     assert blocked.status_code == 429
-    assert "từ máy này" in blocked.text
+    assert "từ địa chỉ này" in blocked.text
+
+
+def test_address_throttle_is_progressive_and_cleared_by_success() -> None:
+    now = [0.0]
+    throttle = AddressThrottle(free_failures=2, max_delay=10, clock=lambda: now[0])
+    throttle.failed("1.2.3.4")
+    assert throttle.wait("1.2.3.4") == 0
+    waits = []
+    for _ in range(6):
+        throttle.failed("1.2.3.4")
+        waits.append(throttle.wait("1.2.3.4"))
+    assert waits == [1, 2, 4, 8, 10, 10]
+    assert throttle.wait("5.6.7.8") == 0
+    throttle.succeeded("1.2.3.4")
+    assert throttle.wait("1.2.3.4") == 0
+
+
+def test_sign_out_ends_the_session_on_the_server(client: TestClient) -> None:
+    sign_in(client, "quantri")
+    copied = client.cookies.get("loa_console")
+    assert client.get("/admin/users").status_code == 200
+    client.post("/admin/logout", data={"csrf": token(client)}, follow_redirects=False)
+    client.cookies.clear()
+    client.cookies.set("loa_console", copied or "", path="/admin")
+    assert client.get("/admin/users", follow_redirects=False).status_code == 303, "the copied cookie is dead"
+
+
+def test_password_change_and_lock_end_every_session(client: TestClient, app: FastAPI,
+                                                    accounts: SessionFactory) -> None:
+    with TestClient(app) as other:
+        sign_in(other, "canbo")
+        assert other.get("/admin/faq").status_code == 200
+        sign_in(client, "quantri")
+        with accounts() as session:
+            officer = session.scalar(select(User).where(User.username == "canbo"))
+            assert officer is not None
+        changed = client.post(f"/admin/users/{officer.id}/password",
+                              data={"csrf": token(client), "password": "mat-khau-moi-dai-2"})
+        assert "Đã đổi mật khẩu" in changed.text
+        assert other.get("/admin/faq", follow_redirects=False).status_code == 303
+        sign_in(other, "canbo", "mat-khau-moi-dai-2")
+        assert other.get("/admin/faq").status_code == 200
+        client.post(f"/admin/users/{officer.id}/active", data={"csrf": token(client), "active": "0"})
+        assert other.get("/admin/faq", follow_redirects=False).status_code == 303
+
+
+def test_session_lifetime_comes_from_settings(console: Console) -> None:
+    assert console.codec.max_age == int(console.runtime.settings.session_hours * 3600)
+    with console.sessions.begin() as session:
+        user = create_user(session, username="tam", password=PASSWORD, role=Role.OFFICER)
+        token_now = open_session(session, user, address="127.0.0.1", lifetime=timedelta(hours=1))
+        assert session_user(session, token_now) is user
+        assert session_user(session, token_now, now=utcnow() + timedelta(hours=2)) is None
+
+
+def test_no_self_lock_and_the_last_administrator_stays(client: TestClient, accounts: SessionFactory) -> None:
+    sign_in(client, "quantri")
+    page = client.get("/admin/users")
+    with accounts() as session:
+        admin = session.scalar(select(User).where(User.username == "quantri"))
+        assert admin is not None
+    assert f'action="/admin/users/{admin.id}/active"' not in page.text, "no Khoá button on one's own account"
+    refused = client.post(f"/admin/users/{admin.id}/active", data={"csrf": token(client), "active": "0"})
+    assert "tự khoá" in refused.text
+    with accounts.begin() as session, pytest.raises(UserError, match="quản trị viên cuối cùng"):
+        set_active(session, admin.id, False, actor="khac", actor_id=None)
+
+
+def test_banners_only_from_the_fixed_set_of_codes(client: TestClient) -> None:
+    sign_in(client, "canbo")
+    forged = client.get("/admin", params={"msg": "Phiên hết hạn, gọi 0900000000"})
+    assert "0900000000" not in forged.text
+    assert 'class="flash"' not in forged.text
+    known = client.get("/admin", params={"msg": Notice.FAQ_SAVED.value})
+    assert f'<p class="flash" role="status">{TEXTS_VI[Notice.FAQ_SAVED]}</p>' in known.text
+
+
+def test_review_items_stay_with_administrators_on_every_route(client: TestClient) -> None:
+    sign_in(client, "canbo")
+    assert client.get("/admin/faq/new", params={"from_item": 1}).status_code == 403
+    client.cookies.clear()
+    sign_in(client, "quantri")
+    missing = client.get("/admin/faq/new", params={"from_item": 999})
+    assert missing.status_code == 404
+    retire = client.post("/admin/documents/99999/retire", data={"csrf": token(client), "retired": "1"})
+    assert retire.status_code == 404
+    assert "Không tìm thấy văn bản" in retire.text
 
 
 def test_sign_out_and_tampered_or_expired_cookie(client: TestClient) -> None:
@@ -101,8 +234,8 @@ def test_sign_out_and_tampered_or_expired_cookie(client: TestClient) -> None:
     assert out.status_code == 303
     assert client.get("/admin/faq", follow_redirects=False).status_code == 303
     codec = SessionCodec("bi-mat", max_age=0)
-    cookie = codec.dumps(SessionData("t", 1))
-    assert SessionCodec("bi-mat", max_age=3600).loads(cookie) == SessionData("t", 1)
+    cookie = codec.dumps(SessionData("t", "phien"))
+    assert SessionCodec("bi-mat", max_age=3600).loads(cookie) == SessionData("t", "phien")
     assert SessionCodec("khac", max_age=3600).loads(cookie) is None
     assert SessionCodec("bi-mat", max_age=-1).loads(cookie) is None
 
