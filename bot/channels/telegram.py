@@ -190,7 +190,10 @@ def parse_update(raw: bytes, application: TelegramApplication) -> Update:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise PayloadError("update_id phải là số nguyên")
     for part in UPDATE_PARTS:
-        object_field(body, part)
+        content = object_field(body, part)
+        for name in ("text", "data"):  # what the handlers hand to the gateway must be a string
+            if content.get(name) is not None and not isinstance(content[name], str):
+                raise PayloadError(f"{part}.{name} phải là chuỗi")
     try:
         return Update.de_json(body, application.bot)
     except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as error:
