@@ -60,6 +60,8 @@ class Settings(BaseSettings):
 
     max_message_chars: int = Field(default=2000, ge=50, le=20000)
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    rate_limit_per_address_per_minute: int = Field(default=120, ge=1, description="Messages per minute from one "
+                                                   "address to /api/v1/ask and /chat, whatever user key they carry.")
 
     @field_validator("telegram_api_url", "zalo_oa_api_url", "zalo_oa_oauth_url", "zalo_bot_api_url")
     @classmethod

@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.channels.gateway import Gateway
 from bot.engine.contracts import Decision, IncomingMessage, Reply
-from bot.web.limits import TOO_FAST
+from bot.web.hardening import client_address
+from bot.web.limits import TOO_FAST, AddressLimits
 from bot.web.metrics import Metrics
 
 MAX_BODY_TEXT = 100_000
@@ -66,26 +67,39 @@ def reply_json(reply: Reply) -> AskResponse:
     )
 
 
-async def ask(gateway: Gateway, channel: str, body: AskRequest) -> Response | AskResponse:
-    """Answer through the gateway; a message dropped for flooding gets HTTP 429 with the polite reply."""
+def too_fast() -> JSONResponse:
+    limited = Reply(decision=Decision.REFUSED, text=TOO_FAST, blocks=(TOO_FAST,))
+    return JSONResponse(reply_json(limited).model_dump(mode="json"), status_code=429)
+
+
+async def ask(gateway: Gateway, channel: str, body: AskRequest, *, address: str,
+              limits: AddressLimits) -> Response | AskResponse:
+    """Answer through the gateway; a message dropped for flooding (per user or per address) gets HTTP 429 with the
+    polite reply."""
+    if not limits.allow(address):
+        gateway.metrics.limited.labels(channel, "address").inc()
+        return too_fast()
     reply = await gateway.handle(IncomingMessage(channel=channel, user_key=body.user, text=body.text or None,
                                                  callback=body.callback))
     if reply is None:
-        limited = Reply(decision=Decision.REFUSED, text=TOO_FAST, blocks=(TOO_FAST,))
-        return JSONResponse(reply_json(limited).model_dump(mode="json"), status_code=429)
+        return too_fast()
     return reply_json(reply)
 
 
-def api_router(gateway: Gateway) -> APIRouter:
+def address_limits(gateway: Gateway) -> AddressLimits:
+    return AddressLimits(gateway.runtime.settings.rate_limit_per_address_per_minute)
+
+
+def api_router(gateway: Gateway, limits: AddressLimits) -> APIRouter:
     router = APIRouter()
 
     @router.post("/api/v1/ask", response_model=AskResponse, tags=["api"],
                  summary="Ask Loa a question (or press a button of an earlier reply)",
                  responses={429: {"model": AskResponse, "description": "Too many messages from this user."}})
-    async def ask_route(body: AskRequest) -> Response | AskResponse:
+    async def ask_route(request: Request, body: AskRequest) -> Response | AskResponse:
         """The same Reply every channel gets: ``decision``, ``text`` (with ``blocks`` of ≤ 2,000 characters),
         ``citations`` and ``buttons``."""
-        return await ask(gateway, "api", body)
+        return await ask(gateway, "api", body, address=client_address(request), limits=limits)
 
     return router
 

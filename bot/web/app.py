@@ -16,7 +16,7 @@ from bot.channels.gateway import Gateway, Runtime
 from bot.channels.zalo_bot import ZaloBotAdapter, ZaloBotClient, ZaloBotError
 from bot.channels.zalo_oa import ZaloOAAdapter, ZaloOAClient
 from bot.web.admin import admin_router
-from bot.web.api import api_router, operations_router
+from bot.web.api import address_limits, api_router, operations_router
 from bot.web.chat.routes import STATIC_PATH, chat_router, static_files
 from bot.web.hardening import install as install_hardening
 from bot.web.metrics import Metrics
@@ -72,8 +72,9 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
         return response
 
     app.include_router(operations_router(gateway, metrics))
-    app.include_router(api_router(gateway))
-    app.include_router(chat_router(gateway))
+    limits = address_limits(gateway)  # one window per address across the API and the chat page
+    app.include_router(api_router(gateway, limits))
+    app.include_router(chat_router(gateway, limits))
     app.mount(STATIC_PATH, static_files(), name="chat-static")
     if telegram_app is not None:
         app.include_router(telegram.webhook_router(telegram_app, settings.telegram_webhook_secret.get_secret_value(),

@@ -57,6 +57,12 @@ def forwarded_client(peer: str, forwarded_for: str, proxies: Networks) -> str:
     return client
 
 
+def client_address(request: Request) -> str:
+    """The client's address, after ``Hardening`` applied X-Forwarded-For from trusted proxies: what the console
+    throttle, the audit log and the per-address rate limit all use."""
+    return request.client.host if request.client else "unknown"
+
+
 def _header(scope: Scope, name: bytes) -> str:
     values = [value.decode("latin-1") for key, value in scope.get("headers", []) if key == name]
     return ",".join(values)

@@ -75,5 +75,31 @@ class InboundLimits:
             self._warned.pop(key, None)
 
 
+class AddressLimits:
+    """A per-address sliding window for the open HTTP entry points (``/api/v1/ask``, ``/chat``), whose user key is
+    chosen by the caller: rotating it does not get past this. The address is the client's as the app's middleware
+    resolved it (``X-Forwarded-For`` only from ``LOA_TRUSTED_PROXIES``), the same one the console throttle uses."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sent: dict[str, deque[float]] = {}
+        self._lock = Lock()
+
+    def allow(self, address: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            if len(self._sent) >= 10_000:
+                for key in [k for k, times in self._sent.items() if not times or now - times[-1] >= WINDOW_SECONDS]:
+                    del self._sent[key]
+            times = self._sent.setdefault(address, deque())
+            while times and now - times[0] >= WINDOW_SECONDS:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return False
+            times.append(now)
+            return True
+
+
 def _refusal(text: str) -> Reply:
     return Reply(decision=Decision.REFUSED, text=text, blocks=(text,))

@@ -196,3 +196,20 @@ def test_stored_questions_are_masked_and_clean(loa: Loa, session_factory: Sessio
     assert stored, "the scripted engine logs the exchange"
     assert all(secret not in " ".join(stored) for secret in ("Nguyễn Văn An", "gmail", "0071001234567",
                                                                "84912345678"))
+
+
+def test_rotating_user_keys_does_not_pass_the_per_address_limit(tmp_path: Path, database_url: str,
+                                                                 telegram_api: FakeApi, zalo_oa_api: FakeApi,
+                                                                 zalo_bot_api: FakeApi,
+                                                                 session_factory: SessionFactory, fakes: None) -> None:
+    settings = make_settings(tmp_path, database_url, telegram_api, zalo_oa_api, zalo_bot_api,
+                             rate_limit_per_address_per_minute=3)
+    runtime = ScriptedRuntime(settings, session_factory, ScriptedEngine(session_factory))
+    with running_server(create_app(runtime, retry_delay=0.05)) as url:
+        codes = [httpx.post(f"{url}/api/v1/ask", json={"user": f"u-{i}", "text": "Hỏi"}, timeout=10).status_code
+                 for i in range(3)]
+        chat = httpx.post(f"{url}/chat/ask", json={"user": "u-9", "text": "Hỏi"}, timeout=10)
+    assert codes == [200, 200, 200]
+    assert chat.status_code == 429, "the API and the chat page share one window per address"
+    assert "hơi nhanh" in chat.json()["text"]
+    assert len(runtime.engine.handled) == 3

@@ -7,8 +7,9 @@ from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import func, select
 
 from bot.review.inbox import state_counts
-from bot.web.admin.console import HERE, Console, Officer, client_address
+from bot.web.admin.console import HERE, Console, Officer
 from bot.web.admin.security import SessionData, new_token
+from bot.web.hardening import client_address
 from indexer.snapshot import index_status
 from knowledge_base.models import Document, Faq
 from knowledge_base.services.audit import record_change

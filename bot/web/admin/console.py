@@ -187,6 +187,3 @@ def login_redirect(next_url: str) -> str:
     return f"/admin/login?next={quote(next_url)}"
 
 
-def client_address(request: Request) -> str:
-    """The client's address (the app's middleware has already applied X-Forwarded-For from trusted proxies)."""
-    return request.client.host if request.client else "unknown"

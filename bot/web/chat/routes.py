@@ -14,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 from bot.channels.gateway import Gateway
 from bot.engine.contracts import IncomingMessage
 from bot.web.api import AskRequest, AskResponse, ask, reply_json
-from bot.web.limits import TOO_FAST
+from bot.web.hardening import client_address
+from bot.web.limits import TOO_FAST, AddressLimits
 
 HERE = Path(__file__).resolve().parent
 CHANNEL = "web"
@@ -28,7 +29,7 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=HERE / "static")
 
 
-def chat_router(gateway: Gateway) -> APIRouter:
+def chat_router(gateway: Gateway, limits: AddressLimits) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     max_chars = gateway.runtime.settings.max_message_chars
 
@@ -47,6 +48,9 @@ def chat_router(gateway: Gateway) -> APIRouter:
         """Without JavaScript the form posts here and the page comes back with the answer."""
         if not text.strip() and not callback:
             return render(request, user, None)
+        if not limits.allow(client_address(request)):
+            answer = {"text": TOO_FAST, "blocks": [TOO_FAST], "citations": [], "buttons": []}
+            return render(request, user, {"question": text.strip() or PRESSED, "answer": answer})
         reply = await gateway.handle(IncomingMessage(channel=CHANNEL, user_key=user, text=text.strip() or None,
                                                      callback=callback))
         answer = (reply_json(reply).model_dump() if reply is not None
@@ -54,7 +58,7 @@ def chat_router(gateway: Gateway) -> APIRouter:
         return render(request, user, {"question": text.strip() or PRESSED, "answer": answer})
 
     @router.post("/chat/ask", response_model=AskResponse)
-    async def chat_ask(body: AskRequest) -> Response | AskResponse:
-        return await ask(gateway, CHANNEL, body)
+    async def chat_ask(request: Request, body: AskRequest) -> Response | AskResponse:
+        return await ask(gateway, CHANNEL, body, address=client_address(request), limits=limits)
 
     return router
