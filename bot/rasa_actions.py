@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from sanic import Sanic
 
-from bot.channels.gateway import Engine
+from bot.channels.gateway import Engine, clean_incoming, unreadable_reply
 from bot.engine.contracts import IncomingMessage, Reply
 from bot.engine.eligibility import START
 
@@ -54,6 +54,9 @@ class _EngineAction(Action):
         self.engine = engine
 
     async def answer(self, dispatcher: CollectingDispatcher, message: IncomingMessage) -> list[EventType]:
+        message, unreadable = clean_incoming(message)
+        if unreadable:
+            return utter(dispatcher, unreadable_reply())
         reply = await to_thread.run_sync(self.engine.handle, message)
         return utter(dispatcher, reply)
 

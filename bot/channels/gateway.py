@@ -53,9 +53,9 @@ class Gateway:
         The engine is synchronous and CPU-bound, so it runs in a worker thread and the event loop stays free.
         """
         self.metrics.messages.labels(message.channel).inc()
-        message, unreadable = _cleaned(message)
+        message, unreadable = clean_incoming(message)
         if unreadable:
-            return Reply(decision=Decision.REFUSED, text=UNREADABLE, blocks=(UNREADABLE,))
+            return unreadable_reply()
         verdict = self.limits.check(message)
         if not verdict.allowed:
             self.metrics.limited.labels(message.channel, verdict.reason or "").inc()
@@ -67,9 +67,14 @@ class Gateway:
         return reply
 
 
-def _cleaned(message: IncomingMessage) -> tuple[IncomingMessage, bool]:
+def unreadable_reply() -> Reply:
+    return Reply(decision=Decision.REFUSED, text=UNREADABLE, blocks=(UNREADABLE,))
+
+
+def clean_incoming(message: IncomingMessage) -> tuple[IncomingMessage, bool]:
     """The message with every text field made safe to store and log (``safe_text``), and whether its text was
-    nothing but unsafe characters. What was removed is logged as a count, never as the characters."""
+    nothing but unsafe characters. What was removed is logged as a count, never as the characters. Every entry
+    point to the engine calls this (the gateway, and the Rasa actions, which do not pass the gateway)."""
     text = safe_text(message.text) if message.text is not None else None
     cleaned = replace(message, text=text, user_key=safe_text(message.user_key) or "?",
                       callback=safe_text(message.callback) if message.callback is not None else None)

@@ -115,3 +115,14 @@ def test_the_eligibility_check_starts_loas_questionnaire(actions: tuple[str, Scr
 def test_an_unknown_action_is_a_404(actions: tuple[str, ScriptedEngine]) -> None:
     url, _ = actions
     assert httpx.post(f"{url}/webhook", json=action_call("action_nope", "u", "x")).status_code == 404
+
+
+def test_rasa_text_is_cleaned_like_every_channel(actions: tuple[str, ScriptedEngine]) -> None:
+    url, engine = actions
+    cleaned = httpx.post(f"{url}/webhook", json=action_call("action_answer_policy_question", "u-7",
+                                                            "Chu\u202e\u0000ẩn nghèo?"), timeout=10)
+    assert cleaned.json()["responses"][0]["text"] == "Trả lời: Chuẩn nghèo?"
+    only_controls = httpx.post(f"{url}/webhook", json=action_call("action_answer_policy_question", "u-7",
+                                                                  "\u202e\u200b"), timeout=10)
+    assert "ký tự đặc biệt" in only_controls.json()["responses"][0]["text"]
+    assert [m.text for m in engine.handled] == ["Chuẩn nghèo?"]
