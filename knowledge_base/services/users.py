@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import ConsoleSession, Role, User, utcnow
@@ -128,6 +128,9 @@ def open_session(session: Session, user: User, *, address: str, lifetime: timede
                  now: datetime | None = None) -> str:
     """A new session for ``user``; returns the token for the cookie (only its hash is stored)."""
     now = now or utcnow()
+    forgotten = now - timedelta(days=KNOWN_ADDRESS_DAYS)  # older sessions serve neither sign-in nor known_address
+    session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id,
+                                                 ConsoleSession.expires_at < forgotten))
     token = secrets.token_urlsafe(32)
     session.add(ConsoleSession(token_hash=_token_hash(token), user_id=user.id, address=address[:64],
                                created_at=now, expires_at=now + lifetime))

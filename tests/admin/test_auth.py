@@ -16,11 +16,13 @@ from bot.web.admin.auth import WRONG
 from bot.web.admin.notices import TEXTS_VI, Notice
 from bot.web.admin.security import IP_FREE_FAILURES, AddressThrottle, SessionCodec, SessionData
 from knowledge_base.db import SessionFactory
-from knowledge_base.models import AuditLog, Faq, Role, User, utcnow
+from knowledge_base.models import AuditLog, ConsoleSession, Faq, Role, User, utcnow
 from knowledge_base.services.users import (
     FREE_FAILURES,
+    KNOWN_ADDRESS_DAYS,
     UserError,
     create_user,
+    known_address,
     open_session,
     session_user,
     set_active,
@@ -269,3 +271,23 @@ def test_admin_manages_accounts_with_audit(client: TestClient, accounts: Session
     assert entries[1].before["active"] is True
     assert entries[1].after["active"] is False
     assert "password" not in str(entries[0].after)
+
+
+def test_known_addresses_are_forgotten_with_their_old_sessions(accounts: SessionFactory) -> None:
+    long_ago = utcnow() - timedelta(days=KNOWN_ADDRESS_DAYS + 5)
+    with accounts.begin() as session:
+        user = session.scalar(select(User).where(User.username == "canbo"))
+        assert user is not None
+        open_session(session, user, address="10.0.0.9", lifetime=timedelta(hours=8), now=long_ago)
+        assert not known_address(session, user.id, "10.0.0.9", utcnow()), "30 days have passed"
+        open_session(session, user, address="10.0.0.1", lifetime=timedelta(hours=8))
+        assert known_address(session, user.id, "10.0.0.1", utcnow())
+        addresses = session.scalars(select(ConsoleSession.address).where(ConsoleSession.user_id == user.id)).all()
+    assert addresses == ["10.0.0.1"], "the old session row was pruned"
+
+
+def test_a_malformed_multipart_form_is_a_400_page(client: TestClient) -> None:
+    sign_in(client, "canbo")
+    broken = client.post("/admin/faq/new", content=b"--x\r\nnot a part",
+                         headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert broken.status_code == 400

@@ -40,7 +40,7 @@ def auth_routes(console: Console) -> APIRouter:
         response = console.templates.TemplateResponse(
             request, "login.html", {"who": None, "csrf": csrf, "next": next_url, "error": error, "message": None},
             status_code=status_code)
-        console.set_session(request, response, SessionData(csrf, None))
+        console.set_session(request, response, SessionData(csrf, data.token if data is not None else None))
         return response
 
     @router.get("/login")

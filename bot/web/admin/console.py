@@ -129,10 +129,7 @@ class Console:
     async def csrf(self, request: Request) -> None:
         """Reject a form whose ``csrf`` field does not match the session's token."""
         data = self.session(request)
-        try:
-            form = await request.form()
-        except (ValueError, LookupError, AssertionError) as problem:  # a malformed multipart or urlencoded body
-            raise HTTPException(400, BAD_REQUEST) from problem
+        form = await request.form()  # a malformed multipart body is Starlette's HTTPException(400)
         given = form.get("csrf")
         if data is None or not same_token(data.csrf, given if isinstance(given, str) else None):
             raise HTTPException(403, "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.")

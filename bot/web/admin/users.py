@@ -14,7 +14,7 @@ from knowledge_base.services.users import UserError, create_user, list_users, se
 AUDIT_PAGE = 100
 ACTION_LABELS_VI = {"create": "Tạo", "update": "Sửa", "import": "Nhập", "retire": "Ngừng dùng", "restore": "Dùng lại",
                     "publish": "Xuất bản", "publish_failed": "Xuất bản thất bại", "unpublish": "Về bản nháp",
-                    "login": "Đăng nhập", "lock": "Khoá tạm", "activate": "Mở khoá", "deactivate": "Khoá",
+                    "login": "Đăng nhập", "lock": "Làm chậm đăng nhập", "activate": "Mở khoá", "deactivate": "Khoá",
                     "state": "Đổi trạng thái", "ignore": "Bỏ qua", "link_faq": "Gắn câu hỏi thường gặp",
                     "link_passage": "Gắn đoạn văn", "new_faq": "Viết câu hỏi thường gặp", "reply": "Gửi trả lời",
                     "password": "Đổi mật khẩu"}
