@@ -147,6 +147,7 @@ def run(settings: Settings | None = None, *, seconds: float = 8.0, concurrency: 
     config = base.model_copy(update={
         "telegram_token": SecretStr("1:bench"), "telegram_webhook_secret": SecretStr(WEBHOOK_SECRET),
         "telegram_api_url": f"http://127.0.0.1:{fake.server_address[1]}", "rate_limit_per_minute": 10**9,
+        "rate_limit_per_address_per_minute": 10**9,
         "zalo_oa_app_id": "", "zalo_bot_token": SecretStr(""),
     })
     runtime = Runtime.create(config)
