@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.gateway import Gateway
@@ -15,6 +16,7 @@ from bot.web.hardening import client_address
 from bot.web.limits import TOO_FAST, AddressLimits
 from bot.web.metrics import Metrics
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 MAX_BODY_TEXT = 100_000
 """A hard cap for the JSON body; the polite size limit (``LOA_MAX_MESSAGE_CHARS``) applies well below it."""
 
@@ -24,6 +26,13 @@ class AskRequest(BaseModel):
     text: str = Field(default="", max_length=MAX_BODY_TEXT, description="The question, in Vietnamese.")
     callback: str | None = Field(default=None, max_length=64,
                                  description="Instead of text: the payload of a button from an earlier reply.")
+
+    @field_validator("user", "text", "callback", mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, value: object) -> object:
+        """A lone surrogate is a valid JSON escape but not text: dropped here, before validation refuses the whole
+        question. Control and bidi characters are the gateway's to clean (it answers politely when nothing is left)."""
+        return _SURROGATES.sub("", value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _something_to_answer(self) -> AskRequest:
