@@ -16,8 +16,10 @@ from sqlalchemy import select
 from bench.http import running_server
 from bot.runtime import Runtime
 from bot.web.app import create_app
+from indexer.snapshot import build_index
 from knowledge_base.db import SessionFactory
-from knowledge_base.models import Document, User
+from knowledge_base.models import Document, DocumentKind, DocumentStatus, Passage, User
+from knowledge_base.services.revision import bump_revision
 from tests.admin.support import sign_in, token
 
 RUNS: Counter[str] = Counter()
@@ -118,9 +120,25 @@ def test_sign_in_and_out_survive_any_input(client: TestClient, accounts: Session
     print(f"sign-in/out: {RUNS['sign-in']} fuzzed posts, no 5xx")
 
 
+def _index_one_document(runtime: Runtime) -> None:
+    """A small live index, so fuzzed questions go through retrieval and composition, not only the fallback."""
+    with runtime.session_factory.begin() as session:
+        revision = bump_revision(session)
+        document = Document(slug="nd-07-2021", number="07/2021/NĐ-CP", kind=DocumentKind.LEGAL, doc_type="Nghị định",
+                            title="Quy định chuẩn nghèo đa chiều giai đoạn 2022 - 2025", issuer="Chính phủ",
+                            status=DocumentStatus.IN_FORCE, period="2022-2025", version=1, kb_revision=revision)
+        document.passages = [Passage(locator="Khoản 1 Điều 3", heading_path=["Điều 3. Chuẩn hộ nghèo"], order=1,
+                                     text="Khu vực nông thôn: hộ có thu nhập bình quân đầu người/tháng từ "
+                                          "1.500.000 đồng trở xuống.", kb_revision=revision)]
+        session.add(document)
+    build_index(runtime.session_factory, runtime.settings.index_dir, runtime.embedder)
+
+
 def test_the_question_api_and_chat_survive_any_input(runtime: Runtime) -> None:
     texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=400)
+    _index_one_document(runtime)
     with running_server(create_app(runtime)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        assert http.get("/readyz").json()["ready"] is True
 
         @settings(max_examples=40, deadline=None)
         @given(user=st.one_of(texts, st.integers()), text=st.one_of(texts, st.none(), st.integers()),
