@@ -27,9 +27,11 @@ MAX_ERROR_TEXT = 200
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-"""Swagger UI (operations only, behind the token in production) is FastAPI's page with its inline bootstrap."""
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'")
+"""Swagger UI (operations only, behind the token in production) is FastAPI's page with its inline bootstrap and
+styles; only that page gets them."""
 HSTS = "max-age=31536000; includeSubDomains"
 
 
