@@ -213,3 +213,11 @@ def test_rotating_user_keys_does_not_pass_the_per_address_limit(tmp_path: Path, 
     assert chat.status_code == 429, "the API and the chat page share one window per address"
     assert "hơi nhanh" in chat.json()["text"]
     assert len(runtime.engine.handled) == 3
+
+
+def test_only_the_api_documentation_page_may_run_its_inline_bootstrap(loa: Loa) -> None:
+    docs = httpx.get(f"{loa.url}/api/docs")
+    assert docs.status_code == 200
+    assert "'unsafe-inline'" in docs.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in httpx.get(f"{loa.url}/api/openapi.json").headers["content-security-policy"]
