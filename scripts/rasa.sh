@@ -3,13 +3,16 @@
 #
 #   scripts/rasa.sh build        build the engine once into $LOA_RASA_HOME (reused by later runs)
 #   scripts/rasa.sh train        train on rasa/ + nlu/data/nlu.yml; the model is cached by a hash of those files
-#   scripts/rasa.sh run          Rasa's REST channel on 127.0.0.1:${LOA_RASA_PORT:-5005}, actions at $LOA_ACTION_URL
+#   scripts/rasa.sh model        like train, then print the model's path
+#   scripts/rasa.sh run          train if needed, then Rasa (REST channel + HTTP API) on 127.0.0.1:${LOA_RASA_PORT:-5005}
+#                                with the actions at ${LOA_ACTION_URL:-http://127.0.0.1:5055/webhook} (`loa rasa-actions`)
 #   scripts/rasa.sh exec CMD…    run CMD inside the engine's environment (e.g. `exec rasa --version`)
 #
 # Recipe: Python 3.9.2 from Debian 11 (bullseye) packages, fetched with a private APT_CONFIG and unpacked with
 # `dpkg -x`; its libssl1.1, libffi7 and libmpdec3 on LD_LIBRARY_PATH; a venv made --without-pip, pip bootstrapped
 # from Debian's bundled pip wheel (python-pip-whl), then `pip install rasa==3.6.21`. Rasa 3.6 needs Python ≤ 3.10,
-# which is why it cannot live in Loa's own (3.11) environment. Telemetry is off.
+# which is why it cannot live in Loa's own (3.11) environment. Telemetry is off. Engine, staged projects and models
+# live in ${LOA_RASA_HOME:-/var/cache/loa/rasa-3.6.21}, outside the work tree.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RASA_VERSION=3.6.21
@@ -17,7 +20,6 @@ ENGINE="${LOA_RASA_HOME:-/var/cache/loa/rasa-$RASA_VERSION}"
 SYSROOT="$ENGINE/sysroot"
 VENV="$ENGINE/venv"
 MODELS="$ENGINE/models"
-PROJECT="$ENGINE/project"
 PORT="${LOA_RASA_PORT:-5005}"
 export LOA_ACTION_URL="${LOA_ACTION_URL:-http://127.0.0.1:5055/webhook}"
 export RASA_TELEMETRY_ENABLED=false
@@ -80,43 +82,56 @@ require_engine() {
   engine_env
 }
 
-# Rasa's project as Rasa expects it: rasa/ with Loa's own NLU data in data/nlu.yml (as docker-compose mounts it).
-stage_project() {
-  rm -rf "$PROJECT"
-  mkdir -p "$PROJECT"
-  cp -r "$ROOT"/rasa/. "$PROJECT"/
-  cp "$ROOT/nlu/data/nlu.yml" "$PROJECT/data/nlu.yml"
+# A digest of every file Rasa trains on, and of the engine's version: the model's cache key.
+project_hash() {
+  (cd "$ROOT" && { find rasa -type f -name '*.yml' -not -path 'rasa/models/*' -not -path 'rasa/.rasa/*' \
+                     | LC_ALL=C sort; echo nlu/data/nlu.yml; } | xargs sha256sum && echo "rasa==$RASA_VERSION") \
+    | sha256sum | cut -c1-16
 }
 
-project_hash() {
-  (cd "$PROJECT" && find . -type f \( -name '*.yml' -o -name '*.yaml' \) | LC_ALL=C sort | xargs sha256sum \
-     && echo "rasa==$RASA_VERSION") | sha256sum | cut -c1-16
+# Rasa's project as Rasa expects it: rasa/ with Loa's own NLU data as data/nlu.yml (as docker-compose mounts it),
+# staged once per digest so that a run never sees a half-copied project.
+stage_project() {
+  local project="$ENGINE/projects/$1"
+  if [ ! -d "$project" ]; then
+    mkdir -p "$ENGINE/projects"
+    local staging
+    staging="$(mktemp -d "$ENGINE/projects/.staging-XXXXXX")"
+    (cd "$ROOT/rasa" && find . -name '*.yml' -not -path './models/*' -not -path './.rasa/*' \
+       -exec cp --parents {} "$staging"/ \;)
+    cp "$ROOT/nlu/data/nlu.yml" "$staging/data/nlu.yml"
+    mv "$staging" "$project"
+  fi
+  echo "$project"
 }
 
 # The trained model for the current project files (training only when they changed); prints its path.
 train() {
   require_engine
-  stage_project
-  local model
-  model="$MODELS/loa-$(project_hash).tar.gz"
+  local hash project model
+  hash="$(project_hash)"
+  project="$(stage_project "$hash")"
+  model="$MODELS/loa-$hash.tar.gz"
   if [ -f "$model" ]; then
     echo "Rasa model reused: $model" >&2
   else
     mkdir -p "$MODELS"
-    local started=$SECONDS
+    local started=$SECONDS partial="loa-$hash.partial-$$"
     echo "Training Rasa on the project files" >&2
-    (cd "$PROJECT" && rasa train --quiet --out "$MODELS" --fixed-model-name "$(basename "$model" .tar.gz)" >&2) \
+    (cd "$project" && rasa train --quiet --out "$MODELS" --fixed-model-name "$partial" >&2) \
       || die "rasa train failed"
-    [ -f "$model" ] || die "rasa train wrote no model"
+    mv "$MODELS/$partial.tar.gz" "$model" || die "rasa train wrote no model"
     echo "Rasa model trained in $((SECONDS - started)) s: $model" >&2
   fi
-  echo "$model"
+  echo "$project $model"
 }
 
 run() {
-  local model
-  model="$(train)"
-  cd "$PROJECT"
+  require_engine
+  local project model
+  read -r project model < <(train)
+  [ -n "$model" ] || exit 1
+  cd "$project"
   exec rasa run --model "$model" --enable-api --interface 127.0.0.1 --port "$PORT" \
     --credentials credentials.yml --endpoints endpoints.yml "$@"
 }
@@ -124,7 +139,7 @@ run() {
 case "${1:-}" in
   build) build ;;
   train) train >/dev/null ;;
-  model) train ;;
+  model) train | cut -d' ' -f2 ;;
   run) shift; run "$@" ;;
   exec) shift; require_engine; exec "$@" ;;
   *) die "usage: scripts/rasa.sh build|train|model|run [rasa run options]|exec CMD…" ;;

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         from bot.rasa_actions import create_action_server
         from bot.runtime import Runtime
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # force: an imported library has already put a WARNING-level handler on the root logger
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
         runtime = Runtime.create(settings())
         console.print(f"Máy chủ hành động Rasa của Loa: http://{host}:{port}/webhook")
         try:
