@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bench.http import running_server
@@ -17,6 +18,7 @@ from bot.rasa_actions import button_payload, create_action_server
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import Feedback, Message
 from tests.channels.support import ScriptedEngine
+from tests.conftest import REPO_ROOT
 
 
 class EngineSlot:
@@ -129,6 +131,12 @@ def test_restart_resets_loas_dialogue_answers_and_restarts_rasas_tracker(
     assert memory.get("rasa", "u3") == DialogueState()
     assert memory.get("rasa", "other").topic_question == "hộ cận nghèo"
     assert (engine.handled[-1].user_key, engine.handled[-1].text) == ("u3", "bắt đầu lại")
+
+
+def test_the_server_offers_exactly_the_actions_the_domain_lists(actions: tuple[str, ScriptedEngine]) -> None:
+    url, _ = actions
+    domain = yaml.safe_load((REPO_ROOT / "rasa" / "domain.yml").read_text(encoding="utf-8"))
+    assert sorted(a["name"] for a in httpx.get(f"{url}/actions").json()) == sorted(domain["actions"])
 
 
 def test_an_unknown_action_is_a_404(actions: tuple[str, ScriptedEngine]) -> None:
