@@ -23,8 +23,15 @@ MODELS="$ENGINE/models"
 PORT="${LOA_RASA_PORT:-5005}"
 export LOA_ACTION_URL="${LOA_ACTION_URL:-http://127.0.0.1:5055/webhook}"
 export RASA_TELEMETRY_ENABLED=false
-# Debian's archive through the same mirror host this machine's apt already uses.
-MIRROR="${LOA_RASA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# Debian's archive through the same mirror host this machine's apt already uses (its first ".../debian" source).
+host_mirror() {
+  local found
+  found="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+             | grep -oE '^(URIs:|deb)[[:space:]]+(\[[^]]*\][[:space:]]+)?https?://[^[:space:]]+/debian/?([[:space:]]|$)' \
+             | grep -oE 'https?://[^[:space:]]+' | head -n1 || true)"
+  echo "${found:-http://deb.debian.org/debian}"
+}
+MIRROR="${LOA_RASA_DEBIAN_MIRROR:-$(host_mirror)}"
 PACKAGES=(python3.9-minimal libpython3.9-minimal python3.9 libpython3.9-stdlib python3-distutils python3-lib2to3
           python-pip-whl libssl1.1 libffi7 libmpdec3)
 
@@ -33,7 +40,7 @@ die() { echo "rasa.sh: $*" >&2; exit 1; }
 engine_env() {
   export LD_LIBRARY_PATH="$SYSROOT/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export PATH="$VENV/bin:$PATH"
-  export PYTHONWARNINGS=ignore  # TensorFlow, jax and google-auth deprecation noise
+  export PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1  # deprecation noise of Rasa's dependencies
 }
 
 build() {
@@ -70,8 +77,10 @@ EOF
   wheel="$(ls "$SYSROOT"/usr/share/python-wheels/pip-*.whl)" || die "python-pip-whl has no pip wheel"
   engine_env
   echo "Installing rasa==$RASA_VERSION into $VENV"
-  python "$wheel/pip" install -q --no-cache-dir --upgrade pip
-  python -m pip install -q --no-cache-dir "rasa==$RASA_VERSION"
+  # (the filter drops pip's notes about this machine's optional local indexes that do not exist)
+  { python "$wheel/pip" install -q --no-cache-dir --upgrade pip \
+      && python -m pip install -q --no-cache-dir "rasa==$RASA_VERSION"; } \
+    2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2) || die "pip install rasa==$RASA_VERSION failed"
   rasa --version >/dev/null || die "rasa does not start"
   touch "$ENGINE/.built"
   echo "Rasa $RASA_VERSION engine built in $((SECONDS - started)) s: $ENGINE"
