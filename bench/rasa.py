@@ -64,7 +64,7 @@ def loa_accuracy(train: Sequence[Example], test: Sequence[Example]) -> float:
 
 def run() -> dict[str, float]:
     train, test = intent_split(read_rasa_nlu(default_nlu_file()))
-    figures = {"held_out_examples": float(len(test)), "loa_intent_accuracy": loa_accuracy(train, test)}
+    figures = {"held_out_examples": len(test), "loa_intent_accuracy": loa_accuracy(train, test)}
     with tempfile.TemporaryDirectory(prefix="loa-bench-rasa-") as work:
         accuracy, seconds = diet_accuracy(train, test, Path(work))
     figures["rasa_diet_intent_accuracy"] = accuracy
