@@ -125,10 +125,13 @@ train() {
     echo "Rasa model reused: $model" >&2
   else
     mkdir -p "$MODELS"
-    local started=$SECONDS partial="loa-$hash.partial-$$"
-    echo "Training Rasa on the project files" >&2
-    (cd "$project" && rasa train --quiet --out "$MODELS" --fixed-model-name "$partial" >&2) \
-      || die "rasa train failed"
+    # (no dot in the name: Rasa would take what follows it for an extension)
+    local started=$SECONDS partial="partial-$$-$hash" log="$MODELS/train-$hash.log"
+    echo "Training Rasa on the project files (log: $log)" >&2
+    if ! (cd "$project" && rasa train --quiet --out "$MODELS" --fixed-model-name "$partial" >"$log" 2>&1); then
+      tail -n 40 "$log" >&2
+      die "rasa train failed (log: $log)"
+    fi
     mv "$MODELS/$partial.tar.gz" "$model" || die "rasa train wrote no model"
     echo "Rasa model trained in $((SECONDS - started)) s: $model" >&2
   fi
