@@ -3,24 +3,31 @@
 A deployment that runs Rasa (Python ≤ 3.10, its own container) routes every policy question to
 ``action_answer_policy_question`` and the self-check to ``action_eligibility_check``; Loa answers, cites and logs
 exactly as on its own channels. Button payloads travel through Rasa as ``/loa_button{"loa_payload": "…"}`` so
-Rasa's NLU never has to understand them.
+Rasa's NLU never has to understand them. ``action_restart`` overrides Rasa's default action (Rasa's built-in rule
+sends the restart intent there): Loa's dialogue is reset too and the user is told, then Rasa restarts its tracker.
+Each call is logged with the action and a one-way digest of the sender (never the sender id itself).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from typing import Any
 
 from anyio import to_thread
 from rasa_sdk import Action, Tracker
 from rasa_sdk.endpoint import create_app
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from sanic import Sanic
 
 from bot.channels.gateway import Engine, clean_incoming, unreadable_reply
 from bot.engine.contracts import IncomingMessage, Reply
+from bot.engine.dialogue import DialogueMemory
 from bot.engine.eligibility import START
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "rasa"
 BUTTON_INTENT = "loa_button"
@@ -49,6 +56,11 @@ def utter(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
     return [SlotSet(DECISION_SLOT, str(reply.decision))]
 
 
+def sender_digest(sender: str) -> str:
+    """A short one-way digest of a Rasa sender id: enough to follow one conversation in the log, not to read it."""
+    return hashlib.sha256(sender.encode()).hexdigest()[:10]
+
+
 class _EngineAction(Action):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -58,6 +70,7 @@ class _EngineAction(Action):
         if unreadable:
             return utter(dispatcher, unreadable_reply())
         reply = await to_thread.run_sync(self.engine.handle, message)
+        log.info("Rasa action %s for sender %s: %s", self.name(), sender_digest(message.user_key), reply.decision)
         return utter(dispatcher, reply)
 
 
@@ -83,9 +96,31 @@ class EligibilityCheck(_EngineAction):
                                                              callback=START))
 
 
-def create_action_server(engine: Engine) -> Sanic:
-    """rasa-sdk's own action server app (an ASGI app), with Loa's actions registered on ``engine``."""
+class Restart(_EngineAction):
+    """Rasa's restart, done by Loa: its dialogue for this sender is forgotten (a questionnaire in progress too),
+    the text goes to the engine, which answers the restart intent and logs it, and Rasa's tracker restarts."""
+
+    def __init__(self, engine: Engine, memory: DialogueMemory) -> None:
+        super().__init__(engine)
+        self.memory = memory
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        sender = tracker.sender_id or ""
+        self.memory.reset(CHANNEL, sender)
+        text = (tracker.latest_message or {}).get("text")
+        await self.answer(dispatcher, IncomingMessage(channel=CHANNEL, user_key=sender, text=text))
+        return [Restarted()]
+
+
+def create_action_server(engine: Engine, memory: DialogueMemory) -> Sanic:
+    """rasa-sdk's own action server app (an ASGI app), with Loa's actions registered on ``engine``; ``memory`` is
+    the engine's dialogue memory, which ``action_restart`` resets."""
     executor = ActionExecutor()
     executor.register_action(AnswerPolicyQuestion(engine))
     executor.register_action(EligibilityCheck(engine))
+    executor.register_action(Restart(engine, memory))
     return create_app(executor)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from bot.cli.common import console, settings
 
-app = typer.Typer(help="Benchmarks: language layer, retrieval (and HTTP).", no_args_is_help=True)
+app = typer.Typer(help="Benchmarks: language layer, retrieval, HTTP, Rasa beside Loa.", no_args_is_help=True)
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
@@ -39,6 +39,14 @@ def nlu_command(as_json: bool = typer.Option(False, "--json", help="Print one JS
     from bench.nlu import run
 
     _print(dict(run(settings().shared_dir)), as_json)
+
+
+@app.command("rasa")
+def rasa_command(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """Intent accuracy of Rasa's DIET (real engine, scripts/rasa.sh build) beside Loa's classifier, same split."""
+    from bench.rasa import run
+
+    _print(dict(run()), as_json)
 
 
 @app.command("retrieval")

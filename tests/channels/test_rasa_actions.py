@@ -7,15 +7,18 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bench.http import running_server
 from bot.engine.contracts import IncomingMessage, Reply
+from bot.engine.dialogue import DialogueMemory, DialogueState
 from bot.engine.eligibility import START
 from bot.rasa_actions import button_payload, create_action_server
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import Feedback, Message
 from tests.channels.support import ScriptedEngine
+from tests.conftest import REPO_ROOT
 
 
 class EngineSlot:
@@ -24,6 +27,7 @@ class EngineSlot:
 
     def __init__(self) -> None:
         self.engine: ScriptedEngine | None = None
+        self.memory = DialogueMemory()
 
     def handle(self, message: IncomingMessage) -> Reply:
         assert self.engine is not None
@@ -37,7 +41,7 @@ class EngineSlot:
 @pytest.fixture(scope="session")
 def action_server() -> Iterator[tuple[str, EngineSlot]]:
     slot = EngineSlot()
-    with running_server(create_action_server(slot)) as url:
+    with running_server(create_action_server(slot, slot.memory)) as url:
         yield url, slot
 
 
@@ -110,6 +114,29 @@ def test_the_eligibility_check_starts_loas_questionnaire(actions: tuple[str, Scr
                                                              intent="check_eligibility"))
     assert response.status_code == 200
     assert engine.handled[-1].callback == START
+
+
+def test_restart_resets_loas_dialogue_answers_and_restarts_rasas_tracker(
+        actions: tuple[str, ScriptedEngine], action_server: tuple[str, EngineSlot]) -> None:
+    url, engine = actions
+    memory = action_server[1].memory
+    memory.put("rasa", "u3", DialogueState(topic_question="chuẩn nghèo là gì"))
+    memory.put("rasa", "other", DialogueState(topic_question="hộ cận nghèo"))
+    response = httpx.post(f"{url}/webhook", json=action_call("action_restart", "u3", "bắt đầu lại",
+                                                             intent="restart"))
+    assert response.status_code == 200
+    body = response.json()
+    assert [r["text"] for r in body["responses"]] == ["Trả lời: bắt đầu lại"]
+    assert [e["event"] for e in body["events"]] == ["restart"]
+    assert memory.get("rasa", "u3") == DialogueState()
+    assert memory.get("rasa", "other").topic_question == "hộ cận nghèo"
+    assert (engine.handled[-1].user_key, engine.handled[-1].text) == ("u3", "bắt đầu lại")
+
+
+def test_the_server_offers_exactly_the_actions_the_domain_lists(actions: tuple[str, ScriptedEngine]) -> None:
+    url, _ = actions
+    domain = yaml.safe_load((REPO_ROOT / "rasa" / "domain.yml").read_text(encoding="utf-8"))
+    assert sorted(a["name"] for a in httpx.get(f"{url}/actions").json()) == sorted(domain["actions"])
 
 
 def test_an_unknown_action_is_a_404(actions: tuple[str, ScriptedEngine]) -> None:
