@@ -1,6 +1,7 @@
 """Importing officers' files into the knowledge base: one transaction per document, history kept.
 
-- An unchanged file (same parsed content, same metadata) changes nothing: no write, no revision bump.
+- An unchanged file (same parsed content, same metadata) changes nothing: no write, no revision bump, even when
+  it is imported from another folder.
 - Changed text creates a new ``DocumentVersion``, replaces the passages, bumps the knowledge-base revision
   and writes an audit-log row; changed metadata alone updates the document the same way, without a version.
 - A file that cannot be read or parsed is reported (``failed`` with the reason) before any write, and its
@@ -175,7 +176,7 @@ def _store(session: Session, slug: str, fields: dict[str, Any], parsed: ParsedDo
         return "created"
     before = {name: getattr(document, name) for name in fields}
     text_changed = document.content_hash != digest
-    metadata_changed = _comparable(before) != _comparable(fields)
+    metadata_changed = _comparable(before, moved_ok=True) != _comparable(fields, moved_ok=True)
     if not text_changed and not metadata_changed:
         return "unchanged"
     first_text = document.version == 0
@@ -224,9 +225,11 @@ def _new_version(
         citation.passage_id = first_by_locator.get(citation.locator or "")
 
 
-def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+def _comparable(fields: dict[str, Any], *, moved_ok: bool = False) -> dict[str, Any]:
+    """Field values without enums; with ``moved_ok`` the source path is left out, so the same file imported from
+    another folder (the shipped corpus, then ``../shared/corpus``) is unchanged rather than updated."""
     return {name: (value.value if isinstance(value, DocumentKind | DocumentStatus) else value)
-            for name, value in fields.items()}
+            for name, value in fields.items() if not (moved_ok and name == "source_file")}
 
 
 def _audit_view(fields: dict[str, Any]) -> dict[str, Any]:
