@@ -122,7 +122,7 @@ def _documents_table(rows: Sequence[Row[tuple[Document, int]]], *, wide: bool) -
     """Wide terminals: one column per field. Narrow ones and pipes (80 columns): type and period go under the
     number, and long titles are shortened (``--json`` and ``loa kb show`` have them whole); nothing is cut."""
     table = Table(expand=True)
-    table.add_column("Số hiệu / khóa", overflow="fold", ratio=3, min_width=19)
+    table.add_column("Số hiệu / khóa", overflow="fold", min_width=19, max_width=24)
     if wide:
         table.add_column("Loại", overflow="fold", ratio=1)
     table.add_column("Hiệu lực", overflow="fold", ratio=2)
