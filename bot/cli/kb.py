@@ -118,7 +118,7 @@ WIDE_TERMINAL = 140
 NARROW_TITLE_CHARS = 80
 
 
-def _documents_table(rows: Sequence[Row[tuple[Document, int]]], *, wide: bool) -> Table:
+def _documents_table(rows: Sequence[Row[Document, int]], *, wide: bool) -> Table:
     """Wide terminals: one column per field. Narrow ones and pipes (80 columns): type and period go under the
     number, and long titles are shortened (``--json`` and ``loa kb show`` have them whole); nothing is cut."""
     table = Table(expand=True)
