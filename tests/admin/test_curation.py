@@ -16,7 +16,7 @@ from knowledge_base.db import SessionFactory
 from knowledge_base.models import AuditLog, Document, Faq, FaqStatus, Passage
 from tests.admin.support import sign_in, token
 
-NEWS = "news/cao-bang-giam-ngheo-ve-thong-tin.txt"
+NEWS = "news/cao-bang-thong-tin-co-so.txt"
 QUESTION = "Cao Bằng cấp bao nhiêu bộ phát thanh cho xã nghèo?"
 ANSWER = "Theo bài viết, tỉnh Cao Bằng hỗ trợ thiết bị thông tin cho các xã nghèo; hãy hỏi UBND xã để biết chi tiết."
 
