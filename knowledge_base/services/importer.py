@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,11 +31,14 @@ from knowledge_base.db import SessionFactory
 from knowledge_base.ingest.catalog import CatalogEntry, guess_kind, load_catalog
 from knowledge_base.ingest.formats import read_text
 from knowledge_base.ingest.legal import parse_legal
+from knowledge_base.ingest.metadata import ProposedMetadata, propose_metadata
 from knowledge_base.ingest.news import parse_news
 from knowledge_base.ingest.parsed import IngestError, ParsedDocument
 from knowledge_base.models import Document, DocumentKind, DocumentStatus, DocumentVersion, FaqCitation, Passage
 from knowledge_base.services.audit import record_change
 from knowledge_base.services.revision import bump_revision
+
+logger = logging.getLogger(__name__)
 
 Status = Literal["created", "updated", "unchanged", "failed"]
 Progress = Callable[["ImportResult"], None]
@@ -48,6 +52,8 @@ class ImportResult:
     status: Status
     passages: int
     error: str | None = None
+    proposed: tuple[str, ...] = ()
+    """Metadata read from the text because none was given ("số hiệu: …"), for the officer to check."""
 
 
 def import_catalog(
@@ -89,7 +95,12 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
         kind, parsed = _parse(path, entry)
     except IngestError as error:
         return ImportResult(path, number, slug, "failed", 0, str(error))
-    fields = _fields(path, entry, kind, parsed)
+    except Exception as error:  # a hostile or odd file must fail alone, never the batch (and nothing is written)
+        logger.exception("parsing %s failed", path.name)
+        reason = f"Không nhập được tệp «{path.name}»: không đọc được nội dung ({error.__class__.__name__})."
+        return ImportResult(path, number, slug, "failed", 0, reason)
+    proposal = propose_metadata(parsed.text) if entry is None and kind == "legal" else None
+    fields = _fields(path, entry, kind, parsed, proposal)
     slug = _slug(path, entry, fields["number"])
     try:
         with session_factory() as session, session.begin():
@@ -97,7 +108,8 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
     except SQLAlchemyError as error:
         reason = f"Không lưu được tệp «{path.name}» vào kho kiến thức: {error.__class__.__name__}: {error}"
         return ImportResult(path, fields["number"], slug, "failed", 0, reason)
-    return ImportResult(path, fields["number"], slug, status, len(parsed.passages))
+    proposed = tuple(proposal.described()) if proposal is not None and status != "unchanged" else ()
+    return ImportResult(path, fields["number"], slug, status, len(parsed.passages), proposed=proposed)
 
 
 def _parse(path: Path, entry: CatalogEntry | None) -> tuple[str, ParsedDocument]:
@@ -116,14 +128,17 @@ def _slug(path: Path, entry: CatalogEntry | None, number: str | None) -> str:
     return f"{kind}/{path.stem}"
 
 
-def _fields(path: Path, entry: CatalogEntry | None, kind: str, parsed: ParsedDocument) -> dict[str, Any]:
+def _fields(path: Path, entry: CatalogEntry | None, kind: str, parsed: ParsedDocument,
+            proposal: ProposedMetadata | None) -> dict[str, Any]:
     """The document's metadata: the catalogue's when given, otherwise what the text tells."""
     if entry is None:
+        proposal = proposal or ProposedMetadata()
         return {
-            "number": parsed.number, "kind": DocumentKind(kind),
+            "number": parsed.number or proposal.number, "kind": DocumentKind(kind),
             "doc_type": parsed.doc_type or ("Tin bài" if kind == "news" else "Văn bản"),
             "title": parsed.title or path.stem.replace("-", " ").replace("_", " "),
-            "issuer": None, "issued_on": None, "effective_from": None, "period": None,
+            "issuer": proposal.issuer, "issued_on": proposal.issued_on,
+            "effective_from": proposal.effective_from, "period": None,
             "status": DocumentStatus.IN_FORCE, "superseded_by": None, "superseded_on": None,
             "amends": [], "consolidates": [], "replaces": [], "province": None, "year": None,
             "source_url": None, "source_file": str(path.resolve()),

@@ -94,7 +94,8 @@ def shared_cli_env(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory, e
 
 
 def test_eval_questions_json_meets_the_floors(shared_cli_env: CliRunner, shared_dir: Path) -> None:
-    result = shared_cli_env.invoke(app, ["eval", "questions", str(shared_dir / "eval" / "dev_questions.jsonl"), "--json"])
+    questions = shared_dir / "eval" / "dev_questions.jsonl"
+    result = shared_cli_env.invoke(app, ["eval", "questions", str(questions), "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert {"recall@1", "recall@5", "recall@10", "mrr@10", "by_style", "latency_ms", "n_in_scope"} <= set(figures)

@@ -1,4 +1,5 @@
-"""The import catalogue: the test corpus's ``catalog.yaml`` (shipped legal texts + made-up news) and the errors an officer sees for a broken one."""
+"""The import catalogue: the test corpus's ``catalog.yaml`` (shipped legal texts + made-up news) and the errors an
+officer sees for a broken one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""News pages (the made-up ones in tests/fixtures/news): the article body without navigation, bylines and related-news lists."""
+"""News pages (the made-up ones in tests/fixtures/news): the article body without navigation, bylines and
+related-news lists."""
 
 from __future__ import annotations
 
