@@ -92,14 +92,14 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
     slug = _slug(path, entry, None)
     number = entry.number if entry is not None else None
     try:
-        kind, parsed = _parse(path, entry)
+        kind, parsed, raw = _parse(path, entry)
     except IngestError as error:
         return ImportResult(path, number, slug, "failed", 0, str(error))
     except Exception as error:  # a hostile or odd file must fail alone, never the batch (and nothing is written)
         logger.exception("parsing %s failed", path.name)
         reason = f"Không nhập được tệp «{path.name}»: không đọc được nội dung ({error.__class__.__name__})."
         return ImportResult(path, number, slug, "failed", 0, reason)
-    proposal = propose_metadata(parsed.text) if entry is None and kind == "legal" else None
+    proposal = propose_metadata(raw) if entry is None and kind == "legal" else None
     fields = _fields(path, entry, kind, parsed, proposal)
     slug = _slug(path, entry, fields["number"])
     try:
@@ -112,11 +112,12 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
     return ImportResult(path, fields["number"], slug, status, len(parsed.passages), proposed=proposed)
 
 
-def _parse(path: Path, entry: CatalogEntry | None) -> tuple[str, ParsedDocument]:
+def _parse(path: Path, entry: CatalogEntry | None) -> tuple[str, ParsedDocument, str]:
+    """The kind, the parsed document and the raw text (whose header the metadata proposal reads)."""
     text = read_text(path)
     kind = entry.kind if entry is not None else guess_kind(text)
     try:
-        return kind, parse_legal(text) if kind == "legal" else parse_news(text)
+        return kind, parse_legal(text) if kind == "legal" else parse_news(text), text
     except IngestError as error:
         raise IngestError(path, error.reason) from error
 
