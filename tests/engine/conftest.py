@@ -1,6 +1,5 @@
 """A real small knowledge base (part of the test corpus: shipped legal texts, made-up news; plus the starter FAQ)
-with a real index, built once
-per database kind, and an answer engine on it with today's date fixed in 2026."""
+with a real index, built once per database kind, and an answer engine on it with today's date fixed in 2026."""
 
 from __future__ import annotations
 
