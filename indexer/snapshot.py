@@ -7,7 +7,9 @@ Layout of ``<index_dir>``::
     .build-<random>/     a build in progress; removed when it fails or is interrupted
 
 A build reuses the vectors and word tokens of unchanged passages from the live snapshot (same text, same model),
-so editing one document re-embeds only that document's passages.
+so editing one document re-embeds only that document's passages; vectors the project ships
+(``indexer/vector_cache.py``) fill in what the live snapshot does not have, so a first build embeds only texts
+that are not shipped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from indexer.contracts import DocumentRef
 from indexer.embedders import EMBED_BATCH, Embedder
 from indexer.faiss_store import DenseIndex
 from indexer.records import FaqQuestion, PassageRecord, document_from_json, document_to_json
+from indexer.vector_cache import SHIPPED_VECTORS, load_vectors, text_key
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import Document, Faq, FaqStatus, Passage
 from knowledge_base.services.revision import current_revision
@@ -147,9 +150,10 @@ def live_snapshot(index_dir: Path) -> Path | None:
 
 
 def build_index(session_factory: SessionFactory, index_dir: Path, embedder: Embedder, *,
-                on_progress: Progress | None = None) -> Manifest:
+                on_progress: Progress | None = None, shipped_vectors: Path | None = SHIPPED_VECTORS) -> Manifest:
     """Build a snapshot of the current knowledge base and make it live (see the module docstring)."""
-    return write_snapshot(read_knowledge_base(session_factory), index_dir, embedder, on_progress=on_progress)
+    return write_snapshot(read_knowledge_base(session_factory), index_dir, embedder, on_progress=on_progress,
+                          shipped_vectors=shipped_vectors)
 
 
 def index_status(session_factory: SessionFactory, index_dir: Path) -> IndexStatus:
@@ -164,16 +168,22 @@ def index_status(session_factory: SessionFactory, index_dir: Path) -> IndexStatu
 
 
 def write_snapshot(source: SnapshotSource, index_dir: Path, embedder: Embedder, *,
-                   on_progress: Progress | None = None, hnsw: bool | None = None) -> Manifest:
-    """Write ``source`` as a new snapshot and switch the live pointer to it; on any error the live one stays."""
+                   on_progress: Progress | None = None, hnsw: bool | None = None,
+                   shipped_vectors: Path | None = None) -> Manifest:
+    """Write ``source`` as a new snapshot and switch the live pointer to it; on any error the live one stays.
+
+    ``shipped_vectors``: a vector file (``indexer.vector_cache``) to take vectors from when the live snapshot has
+    none for a text."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
         started = time.perf_counter()
         work = index_dir / f".build-{uuid.uuid4().hex[:12]}"
         work.mkdir()
         try:
-            manifest = _write(source, work, embedder, _Reuse.from_live(index_dir, embedder.model_id),
-                              on_progress, hnsw, started)
+            reuse = _Reuse.from_live(index_dir, embedder.model_id)
+            if shipped_vectors is not None:
+                reuse.add_missing(load_vectors(embedder.model_id, shipped_vectors))
+            manifest = _write(source, work, embedder, reuse, on_progress, hnsw, started)
             final = _final_name(index_dir, source.revision)
             os.rename(work, final)
             _point_to(index_dir, final.name)
@@ -212,16 +222,20 @@ class _Reuse:
                         vectors[row["key"]] = matrix[position]
         return cls(vectors, words)
 
+    def add_missing(self, vectors: dict[str, np.ndarray]) -> None:
+        """Take these vectors for the texts the live snapshot had none for."""
+        for key, vector in vectors.items():
+            self.vectors.setdefault(key, vector)
+
 
 def _write(source: SnapshotSource, work: Path, embedder: Embedder, reuse: _Reuse, on_progress: Progress | None,
            hnsw: bool | None, started: float) -> Manifest:
-    contexts = [p.context(source.documents[p.document_id]) for p in source.passages]
+    texts = embedding_texts(source)
     questions = [q.question for q in source.faq_questions]
-    texts = contexts + questions
-    keys = [hashlib.sha256(text.encode()).hexdigest()[:32] for text in texts]
+    keys = [text_key(text) for text in texts]
     vectors, embedded = _embed_all(texts, keys, embedder, reuse, on_progress)
     words = [reuse.words.get(key) or tokenize(text) for key, text in zip(keys, texts, strict=True)]
-    n = len(contexts)
+    n = len(source.passages)
     ids = np.array([p.id for p in source.passages], dtype=np.int64)
     dense = DenseIndex.build(ids, vectors[:n], hnsw=hnsw)
     dense.save(work / DENSE)
@@ -245,6 +259,12 @@ def _write(source: SnapshotSource, work: Path, embedder: Embedder, reuse: _Reuse
     )
     (work / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
+
+
+def embedding_texts(source: SnapshotSource) -> list[str]:
+    """What a snapshot embeds: each passage in its context, then each FAQ question."""
+    contexts = [p.context(source.documents[p.document_id]) for p in source.passages]
+    return contexts + [q.question for q in source.faq_questions]
 
 
 def _embed_all(texts: Sequence[str], keys: Sequence[str], embedder: Embedder, reuse: _Reuse,

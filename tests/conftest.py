@@ -1,4 +1,9 @@
-"""Shared fixtures: the real corpus, and one database fixture parametrised over SQLite and PostgreSQL.
+"""Shared fixtures: the test corpus, and one database fixture parametrised over SQLite and PostgreSQL.
+
+The test corpus is what a clone has: the seven legal texts shipped in ``knowledge_base/corpus`` plus made-up news
+pages (``tests/fixtures/news``), in one folder with one catalogue. Tests that read ``../shared`` (the evaluation
+sets) use the ``shared_dir`` fixture: they skip when it is absent, unless ``LOA_TEST_REQUIRE_SHARED=1`` (CI), which
+makes a missing folder fail them.
 
 PostgreSQL: each test session creates its own throw-away database on the server named by
 ``LOA_TEST_POSTGRES_URL`` (default: the local server, database ``test`` as the maintenance database).
@@ -8,14 +13,17 @@ When ``LOA_TEST_REQUIRE_POSTGRES=1`` (CI), an unreachable server fails the run i
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from knowledge_base.corpus import CORPUS_DIR, SHIPPED_CATALOG
 from knowledge_base.db import SessionFactory, make_engine, make_session_factory, upgrade
 from knowledge_base.models import Base
 
@@ -23,18 +31,32 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("LOA_SHARED_DIR", REPO_ROOT.parent / "shared"))
 POSTGRES_URL = os.environ.get("LOA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("LOA_TEST_REQUIRE_POSTGRES") == "1"
+REQUIRE_SHARED = os.environ.get("LOA_TEST_REQUIRE_SHARED") == "1"
+NEWS_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "news"
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    if not (SHARED_DIR / "corpus" / "catalog.yaml").is_file():
-        pytest.fail(f"shared data not found at {SHARED_DIR} (set LOA_SHARED_DIR)")
+    """``../shared`` (evaluation sets, the full corpus): skip without it, fail without it in CI."""
+    if not (SHARED_DIR / "eval").is_dir() or not (SHARED_DIR / "corpus" / "catalog.yaml").is_file():
+        message = f"shared data not found at {SHARED_DIR} (set LOA_SHARED_DIR)"
+        if REQUIRE_SHARED:
+            pytest.fail(message + ": LOA_TEST_REQUIRE_SHARED=1 requires it")
+        pytest.skip(message)
     return SHARED_DIR
 
 
 @pytest.fixture(scope="session")
-def corpus_dir(shared_dir: Path) -> Path:
-    return shared_dir / "corpus"
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped legal texts and the made-up news pages in one folder (``legal/``, ``news/``, ``catalog.yaml``)."""
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(CORPUS_DIR / "legal", root / "legal")
+    shutil.copytree(NEWS_FIXTURES / "news", root / "news")
+    legal = yaml.safe_load(SHIPPED_CATALOG.read_text(encoding="utf-8"))["documents"]
+    news = yaml.safe_load((NEWS_FIXTURES / "catalog.yaml").read_text(encoding="utf-8"))["documents"]
+    (root / "catalog.yaml").write_text(yaml.safe_dump({"documents": legal + news}, allow_unicode=True),
+                                      encoding="utf-8")
+    return root
 
 
 @pytest.fixture(scope="session")

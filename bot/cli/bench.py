@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from bot.cli.common import console, settings
+from bot.cli.common import console, err_console, settings
 
 app = typer.Typer(help="Benchmarks: language layer, retrieval, HTTP, Rasa beside Loa.", no_args_is_help=True)
 
@@ -21,6 +22,16 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     for key, value in _flatten(result):
         table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
     console.print(table)
+
+
+def _shared_dir() -> Path:
+    """``../shared`` (evaluation sets and the full corpus) that these benchmarks read; a clear stop without it."""
+    shared = settings().shared_dir
+    if not (shared / "eval").is_dir() or not (shared / "corpus" / "catalog.yaml").is_file():
+        err_console.print(f"Benchmark này cần thư mục dữ liệu dùng chung (đánh giá, kho văn bản) tại {shared}; "
+                          "đặt LOA_SHARED_DIR nếu nó ở chỗ khác.")
+        raise typer.Exit(2)
+    return shared
 
 
 def _flatten(result: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -38,7 +49,7 @@ def nlu_command(as_json: bool = typer.Option(False, "--json", help="Print one JS
     """Language layer: diacritic restoration, intents, speed."""
     from bench.nlu import run
 
-    _print(dict(run(settings().shared_dir)), as_json)
+    _print(dict(run(_shared_dir())), as_json)
 
 
 @app.command("rasa")
@@ -54,7 +65,7 @@ def retrieval_command(as_json: bool = typer.Option(False, "--json", help="Print 
     """Retrieval on the real corpus and on synthetic 10k/100k-passage corpora: latency, throughput, memory."""
     from bench.retrieval import run
 
-    _print(run(settings().shared_dir), as_json)
+    _print(run(_shared_dir()), as_json)
 
 
 @app.command("http")

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from bot.cli.common import console, settings
 from indexer.embedders import make_embedder
+from indexer.ship import ship_vectors
 from indexer.snapshot import build_index, index_status
 from knowledge_base.db import make_engine, make_session_factory
 
@@ -32,6 +33,22 @@ def build_command() -> None:
         f"Đã tạo chỉ mục cho phiên bản kho kiến thức {manifest.revision}: {manifest.passages} đoạn văn, "
         f"{manifest.faqs} câu hỏi thường gặp; tạo mới {manifest.embedded} vectơ, dùng lại "
         f"{manifest.passages + manifest.faq_questions - manifest.embedded}; {manifest.build_seconds:.1f} giây."
+    )
+
+
+@app.command("ship-vectors")
+def ship_vectors_command() -> None:
+    """Rewrite the shipped vectors (indexer/data/shipped-vectors.npz) after the shipped texts or starter FAQ changed."""
+    config = settings()
+    embedder = make_embedder(config.embedder, config.embedder_model)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console) as progress:
+        task = progress.add_task("Đang tạo vectơ cho văn bản kèm theo Loa", total=None)
+        report = ship_vectors(embedder, on_progress=lambda done, total: progress.update(task, completed=done,
+                                                                                         total=total))
+    console.print(
+        f"Đã ghi {report.path} ({report.bytes / 1_000_000:.1f} MB, mô hình {embedder.model_id}): {report.texts} "
+        f"văn bản, tạo mới {report.embedded}, giữ {report.kept}, bỏ {report.dropped}."
     )
 
 

@@ -41,6 +41,7 @@ from indexer.contracts import DocumentRef, FaqHit, Hit, Query
 from indexer.retriever import Retriever
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import Document, Faq, FaqStatus, Message, Passage
+from knowledge_base.services.freshness import EndedRule, ended_topic_rule
 from nlu.privacy import mask
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,11 @@ class AnswerEngine:
             valid = valid_faqs(session, faq_hits, self._clock())
             verdict = decide([f for f in faq_hits if f.faq_id in valid], hits, self.thresholds, strict=strict)
             outcome = self.outcome(verdict, hits, (search_text, normalized), provinces, valid)
+            ended = self._ended_rule(session, faq_hits, valid)
+            if ended is not None:  # freshness: the rule the knowledge base has for this topic has ended
+                outcome = Outcome(Decision.REFUSED, texts.rule_ended(ended.ended_on),
+                                  buttons=(texts.OFFICER_BUTTON,), confidence=verdict.confidence,
+                                  review_reason="refused", topic=ended.topic)
         if strict and outcome.decision is Decision.REFUSED:
             outcome = Outcome(Decision.REFUSED, texts.OUT_OF_SCOPE, buttons=(texts.OFFICER_BUTTON,),
                               confidence=verdict.confidence)
@@ -234,6 +240,14 @@ class AnswerEngine:
                 extra={**state.extra, "entities": topic_entities},
             )
         return self._finish(message, state, outcome, raw, understanding, started, revision=retriever.revision)
+
+    def _ended_rule(self, session: Session, faq_hits: Sequence[FaqHit], valid: dict[int, FaqAnswer]
+                    ) -> EndedRule | None:
+        """The ended entry behind a strong FAQ match that no longer applies, when its topic has nothing valid today."""
+        best = max(faq_hits, key=confidence, default=None)
+        if best is None or best.faq_id in valid or confidence(best) < self.thresholds.faq_floor:
+            return None
+        return ended_topic_rule(session, [best.faq_id], self._clock())
 
     def outcome(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.engine.contracts import Button
 
 OFFICER_BUTTON = Button("Gặp cán bộ", "h:officer")
@@ -50,6 +52,15 @@ NOT_FOUND = (
     "hỏi lại ngắn gọn hơn và nêu rõ chính sách hoặc chương trình (ví dụ: chuẩn nghèo, rà soát hộ nghèo, hỗ trợ "
     "nhà ở, hỗ trợ việc làm), hoặc bấm \"Gặp cán bộ\" để cán bộ trả lời."
 )
+def rule_ended(ended_on: date) -> str:
+    """When the only rule Loa knows on the topic has stopped applying: say so rather than quote it."""
+    return (
+        f"Quy định mà Loa biết về việc này chỉ áp dụng đến hết ngày {ended_on:%d/%m/%Y} và Loa chưa có quy định "
+        "thay thế, nên Loa không trích lại quy định cũ. Bạn vui lòng hỏi cán bộ phụ trách chính sách xã hội ở Ủy ban "
+        "nhân dân xã, hoặc bấm \"Gặp cán bộ\"."
+    )
+
+
 CLARIFY = "Ý bạn là nội dung nào dưới đây? Bạn chọn một mục để mình trả lời cho đúng."
 EMPTY = "Bạn muốn hỏi gì về chính sách giảm nghèo? Bạn cứ gõ câu hỏi nhé."
 UNKNOWN_BUTTON = "Nút này đã hết hạn. Bạn vui lòng gõ lại câu hỏi nhé."

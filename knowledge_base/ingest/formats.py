@@ -7,6 +7,7 @@ Every failure (unknown format, empty, corrupt, undecodable, scanned PDF without 
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import unicodedata
 import zipfile
@@ -21,8 +22,10 @@ from bs4.element import NavigableString
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from pypdf.errors import PdfReadError
 
+from knowledge_base.ingest.docx_safety import check_docx
 from knowledge_base.ingest.parsed import IngestError
 
 PAGE_BREAK = "\f"
@@ -101,9 +104,15 @@ def _read_markdown(path: Path, data: bytes) -> str:
 
 def _read_docx(path: Path, data: bytes) -> str:
     try:
-        document = docx.Document(str(path))
+        check_docx(path, data)
+    except IngestError as error:
+        raise IngestError(path, error.reason) from error
+    try:
+        document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise IngestError(path, "tệp Word (.docx) bị hỏng hoặc không đúng định dạng.") from error
+    except etree.XMLSyntaxError as error:
+        raise IngestError(path, f"tệp Word có nội dung XML hỏng, không đọc được ({error.msg}).") from error
     lines: list[str] = []
     for block in _docx_blocks(document):
         if isinstance(block, Paragraph):

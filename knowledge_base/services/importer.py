@@ -1,6 +1,7 @@
 """Importing officers' files into the knowledge base: one transaction per document, history kept.
 
-- An unchanged file (same parsed content, same metadata) changes nothing: no write, no revision bump.
+- An unchanged file (same parsed content, same metadata) changes nothing: no write, no revision bump, even when
+  it is imported from another folder.
 - Changed text creates a new ``DocumentVersion``, replaces the passages, bumps the knowledge-base revision
   and writes an audit-log row; changed metadata alone updates the document the same way, without a version.
 - A file that cannot be read or parsed is reported (``failed`` with the reason) before any write, and its
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,11 +31,14 @@ from knowledge_base.db import SessionFactory
 from knowledge_base.ingest.catalog import CatalogEntry, guess_kind, load_catalog
 from knowledge_base.ingest.formats import read_text
 from knowledge_base.ingest.legal import parse_legal
+from knowledge_base.ingest.metadata import ProposedMetadata, propose_metadata
 from knowledge_base.ingest.news import parse_news
 from knowledge_base.ingest.parsed import IngestError, ParsedDocument
 from knowledge_base.models import Document, DocumentKind, DocumentStatus, DocumentVersion, FaqCitation, Passage
 from knowledge_base.services.audit import record_change
 from knowledge_base.services.revision import bump_revision
+
+logger = logging.getLogger(__name__)
 
 Status = Literal["created", "updated", "unchanged", "failed"]
 Progress = Callable[["ImportResult"], None]
@@ -47,6 +52,8 @@ class ImportResult:
     status: Status
     passages: int
     error: str | None = None
+    proposed: tuple[str, ...] = ()
+    """Metadata read from the text because none was given ("số hiệu: …"), for the officer to check."""
 
 
 def import_catalog(
@@ -85,10 +92,15 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
     slug = _slug(path, entry, None)
     number = entry.number if entry is not None else None
     try:
-        kind, parsed = _parse(path, entry)
+        kind, parsed, raw = _parse(path, entry)
     except IngestError as error:
         return ImportResult(path, number, slug, "failed", 0, str(error))
-    fields = _fields(path, entry, kind, parsed)
+    except Exception as error:  # a hostile or odd file must fail alone, never the batch (and nothing is written)
+        logger.exception("parsing %s failed", path.name)
+        reason = f"Không nhập được tệp «{path.name}»: không đọc được nội dung ({error.__class__.__name__})."
+        return ImportResult(path, number, slug, "failed", 0, reason)
+    proposal = propose_metadata(raw) if entry is None and kind == "legal" else None
+    fields = _fields(path, entry, kind, parsed, proposal)
     slug = _slug(path, entry, fields["number"])
     try:
         with session_factory() as session, session.begin():
@@ -96,14 +108,16 @@ def _import_one(session_factory: SessionFactory, path: Path, entry: CatalogEntry
     except SQLAlchemyError as error:
         reason = f"Không lưu được tệp «{path.name}» vào kho kiến thức: {error.__class__.__name__}: {error}"
         return ImportResult(path, fields["number"], slug, "failed", 0, reason)
-    return ImportResult(path, fields["number"], slug, status, len(parsed.passages))
+    proposed = tuple(proposal.described()) if proposal is not None and status != "unchanged" else ()
+    return ImportResult(path, fields["number"], slug, status, len(parsed.passages), proposed=proposed)
 
 
-def _parse(path: Path, entry: CatalogEntry | None) -> tuple[str, ParsedDocument]:
+def _parse(path: Path, entry: CatalogEntry | None) -> tuple[str, ParsedDocument, str]:
+    """The kind, the parsed document and the raw text (whose header the metadata proposal reads)."""
     text = read_text(path)
     kind = entry.kind if entry is not None else guess_kind(text)
     try:
-        return kind, parse_legal(text) if kind == "legal" else parse_news(text)
+        return kind, parse_legal(text) if kind == "legal" else parse_news(text), text
     except IngestError as error:
         raise IngestError(path, error.reason) from error
 
@@ -115,14 +129,17 @@ def _slug(path: Path, entry: CatalogEntry | None, number: str | None) -> str:
     return f"{kind}/{path.stem}"
 
 
-def _fields(path: Path, entry: CatalogEntry | None, kind: str, parsed: ParsedDocument) -> dict[str, Any]:
+def _fields(path: Path, entry: CatalogEntry | None, kind: str, parsed: ParsedDocument,
+            proposal: ProposedMetadata | None) -> dict[str, Any]:
     """The document's metadata: the catalogue's when given, otherwise what the text tells."""
     if entry is None:
+        proposal = proposal or ProposedMetadata()
         return {
-            "number": parsed.number, "kind": DocumentKind(kind),
+            "number": parsed.number or proposal.number, "kind": DocumentKind(kind),
             "doc_type": parsed.doc_type or ("Tin bài" if kind == "news" else "Văn bản"),
             "title": parsed.title or path.stem.replace("-", " ").replace("_", " "),
-            "issuer": None, "issued_on": None, "effective_from": None, "period": None,
+            "issuer": proposal.issuer, "issued_on": proposal.issued_on,
+            "effective_from": proposal.effective_from, "period": None,
             "status": DocumentStatus.IN_FORCE, "superseded_by": None, "superseded_on": None,
             "amends": [], "consolidates": [], "replaces": [], "province": None, "year": None,
             "source_url": None, "source_file": str(path.resolve()),
@@ -175,7 +192,7 @@ def _store(session: Session, slug: str, fields: dict[str, Any], parsed: ParsedDo
         return "created"
     before = {name: getattr(document, name) for name in fields}
     text_changed = document.content_hash != digest
-    metadata_changed = _comparable(before) != _comparable(fields)
+    metadata_changed = _comparable(before, moved_ok=True) != _comparable(fields, moved_ok=True)
     if not text_changed and not metadata_changed:
         return "unchanged"
     first_text = document.version == 0
@@ -224,9 +241,11 @@ def _new_version(
         citation.passage_id = first_by_locator.get(citation.locator or "")
 
 
-def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+def _comparable(fields: dict[str, Any], *, moved_ok: bool = False) -> dict[str, Any]:
+    """Field values without enums; with ``moved_ok`` the source path is left out, so the same file imported from
+    another folder (the shipped corpus, then ``../shared/corpus``) is unchanged rather than updated."""
     return {name: (value.value if isinstance(value, DocumentKind | DocumentStatus) else value)
-            for name, value in fields.items()}
+            for name, value in fields.items() if not (moved_ok and name == "source_file")}
 
 
 def _audit_view(fields: dict[str, Any]) -> dict[str, Any]:

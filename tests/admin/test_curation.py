@@ -7,16 +7,17 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.engine.contracts import Decision, IncomingMessage
 from bot.runtime import Runtime
 from bot.web.admin import Console
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import AuditLog, Document, Faq, FaqStatus, Passage
+from knowledge_base.services.revision import current_revision
 from tests.admin.support import sign_in, token
 
-NEWS = "news/cao-bang-giam-ngheo-ve-thong-tin.txt"
+NEWS = "news/cao-bang-thong-tin-co-so.txt"
 QUESTION = "Cao Bằng cấp bao nhiêu bộ phát thanh cho xã nghèo?"
 ANSWER = "Theo bài viết, tỉnh Cao Bằng hỗ trợ thiết bị thông tin cho các xã nghèo; hãy hỏi UBND xã để biết chi tiết."
 
@@ -70,6 +71,21 @@ def test_upload_edit_retire_with_audit(client: TestClient, accounts: SessionFact
     assert update.after["status"] == "superseded"
     assert update.after["issued_on"] == "2024-05-01"
     assert [e.action for e in entries][-1] == "retire"
+
+
+def test_identical_reupload_changes_nothing(client: TestClient, accounts: SessionFactory, corpus_dir: Path) -> None:
+    sign_in(client, "canbo")
+    assert "đã thêm mới" in upload(client, corpus_dir, NEWS)
+    with accounts() as session:
+        audit = session.scalar(select(func.count(AuditLog.id)))
+        revision = current_revision(session)
+    again = upload(client, corpus_dir, NEWS)
+    assert "không thay đổi" in again
+    assert "Xuất bản (cập nhật chỉ mục)" not in again
+    with accounts() as session:
+        assert session.scalar(select(func.count(AuditLog.id))) == audit
+        assert current_revision(session) == revision
+        assert session.scalar(select(func.count(Document.id))) == 1
 
 
 def test_faq_preview_publish_and_answer(client: TestClient, accounts: SessionFactory, corpus_dir: Path,

@@ -1,5 +1,5 @@
-"""A real small knowledge base (part of the corpus catalogue plus the starter FAQ) with a real index, built once
-per database kind, and an answer engine on it with today's date fixed in 2026."""
+"""A real small knowledge base (part of the test corpus: shipped legal texts, made-up news; plus the starter FAQ)
+with a real index, built once per database kind, and an answer engine on it with today's date fixed in 2026."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ TODAY = date(2026, 6, 15)
 SMALL_KB = (
     "legal/VBHN-1315-BLDTBXH-2023_TT-07-2021-TT-BLDTBXH_ra-soat-ho-ngheo-can-ngheo.txt",
     "legal/VBHN-1676-BLDTBXH-2023_TT-09-2022-TT-BLDTBXH_da-dang-hoa-sinh-ke.txt",
-    "news/cao-bang-giam-ngheo-ve-thong-tin.txt",
-    "news/bac-lieu-giam-ngheo-thong-tin-chuyen-doi-so.txt",
-    "news/quang-tri-chuyen-doi-so-giam-ngheo-thong-tin.txt",
+    "news/cao-bang-thong-tin-co-so.txt",
+    "news/bac-lieu-to-cong-nghe-so.txt",
+    "news/quang-tri-truyen-thanh-thong-minh.txt",
 )
 
 

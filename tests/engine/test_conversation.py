@@ -55,12 +55,10 @@ def test_follow_up_in_context_and_restart(engine: AnswerEngine) -> None:
     chat = Chat(engine, "follow")
     first = chat.say("Ở Cao Bằng có bao nhiêu tổ công nghệ số cộng đồng?")
     assert first.decision is Decision.ANSWERED
-    assert "1.460" in first.text
+    assert "1.250" in first.text
     second = chat.say("còn Bạc Liêu thì sao?")
     assert second.decision is Decision.ANSWERED
-    assert "Bạc Liêu" in second.citations[0].document or "bac-lieu" in (second.citations[0].url or "") or (
-        "4.177" in second.text or "87 tổ" in second.text
-    )
+    assert "Bạc Liêu" in second.citations[0].document or "87 tổ" in second.text
     assert "Cà Mau" in second.text  # Bạc Liêu merged into Cà Mau on 1 July 2025
     chat.say("bắt đầu lại")
     alone = chat.say("còn Bạc Liêu thì sao?")

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
+from knowledge_base.corpus import SHIPPED_CATALOG
 from knowledge_base.starter.loader import (
     MAX_ANSWER_SENTENCES,
+    SourceDoc,
     StarterKnowledge,
     StarterValidationError,
     count_sentences,
@@ -64,15 +66,24 @@ def test_no_unverified_marker_and_every_answer_is_short(starter: StarterKnowledg
         assert count_sentences(e.answer) <= MAX_ANSWER_SENTENCES, e.id
 
 
-def test_corpus_sources_match_the_catalogue(starter: StarterKnowledge, catalog_path: Path) -> None:
+def _match_catalogue(sources: list[SourceDoc], catalog_path: Path) -> None:
     catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))["documents"]
     expected = {doc.get("number") or doc["file"].removesuffix(".txt"): doc for doc in catalog}
-    listed = {src.number: src for src in starter.sources if src.corpus_file is not None}
+    listed = {src.number: src for src in sources}
     assert set(listed) == set(expected)
     for number, src in listed.items():
         assert src.corpus_file == expected[number]["file"]
         assert src.title == " ".join(expected[number]["title"].split())
         assert src.status == expected[number].get("status", "in_force")
+
+
+def test_legal_sources_match_the_shipped_catalogue(starter: StarterKnowledge) -> None:
+    _match_catalogue([src for src in starter.sources if src.kind == "legal"], SHIPPED_CATALOG)
+
+
+def test_corpus_sources_match_the_shared_catalogue(starter: StarterKnowledge, shared_dir: Path) -> None:
+    _match_catalogue([src for src in starter.sources if src.corpus_file is not None],
+                     shared_dir / "corpus" / "catalog.yaml")
 
 
 def test_time_dependent_thresholds_follow_the_date(starter: StarterKnowledge) -> None:

@@ -13,6 +13,7 @@ from bot.web.hardening import client_address
 from indexer.snapshot import index_status
 from knowledge_base.models import Document, Faq
 from knowledge_base.services.audit import record_change
+from knowledge_base.services.freshness import freshness_report
 from knowledge_base.services.users import authenticate, open_session, revoke_session
 
 WRONG = ("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang phải chờ vì nhập sai nhiều lần. "
@@ -88,7 +89,8 @@ def auth_routes(console: Console) -> APIRouter:
             faqs = {str(status): int(n) for status, n in
                     session.execute(select(Faq.status, func.count()).group_by(Faq.status)).all()}
             inbox = state_counts(session) if who.is_admin else {}
+            freshness = freshness_report(session, console.runtime.settings.today_or_now())
         return console.render(request, "home.html", who, status=status, documents=documents, faqs=faqs,
-                              inbox=inbox, build=console.publisher.state)
+                              inbox=inbox, build=console.publisher.state, freshness=freshness)
 
     return router
