@@ -16,6 +16,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 
 from bot.engine.answer_engine import AnswerEngine
 from bot.publishing import Publisher
@@ -156,7 +157,9 @@ def _page_errors(console: Console) -> type[APIRoute]:
                     return await handler(request)
                 except SERVICE_ERRORS as problem:
                     return console.render(request, "error.html", _who(request), 400, error=str(problem))
-                except (ValueError, LookupError) as problem:  # e.g. a value outside an enum in a hand-made form
+                except (ValueError, LookupError, DataError) as problem:
+                    # a hand-made form: a value outside an enum, or one the database refuses (an id past its
+                    # integer range, a NUL byte in PostgreSQL text); the transaction was rolled back
                     log.warning("console %s %s refused: %s", request.method, request.url.path, type(problem).__name__)
                     return console.render(request, "error.html", _who(request), 400, error=BAD_REQUEST)
                 except HTTPException as problem:
