@@ -1,4 +1,4 @@
-"""The little state adapters keep in the database: seen deliveries, OAuth tokens, the users' reply windows.
+"""The little state adapters keep in the database: OAuth tokens, the users' reply windows.
 
 Small repository functions, one unit of work each, so adapters never write SQL themselves.
 """
@@ -9,25 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from knowledge_base.db import SessionFactory
-from knowledge_base.models import ChannelToken, Conversation, SeenDelivery, utcnow
+from knowledge_base.models import ChannelToken, Conversation, utcnow
 
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands timezone-aware columns back naive; they were stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def mark_seen(factory: SessionFactory, channel: str, delivery_id: str) -> bool:
-    """Record a webhook delivery; False when it was already recorded (a platform retry)."""
-    try:
-        with factory() as session, session.begin():
-            session.add(SeenDelivery(channel=channel, delivery_id=delivery_id[:200]))
-    except IntegrityError:
-        return False
-    return True
 
 
 def touch_conversation(factory: SessionFactory, channel: str, user_key: str) -> None:

@@ -21,9 +21,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels import inbox, outbox
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
-from bot.channels.state import mark_seen
 from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
 from bot.settings import Settings
@@ -144,9 +144,9 @@ class TelegramAdapter:
                          markup: InlineKeyboardMarkup | None = None) -> None:
         metrics = self.gateway.metrics
         try:
-            await with_retries(lambda: bot.send_message(chat_id, text, reply_markup=markup),
-                               what=f"Telegram sendMessage to {chat_id}", retry_on=(NetworkError,),
-                               base_delay=self.retry_delay)
+            await outbox.send_once(self.gateway.runtime.session_factory, lambda: with_retries(
+                lambda: bot.send_message(chat_id, text, reply_markup=markup),
+                what=f"Telegram sendMessage to {chat_id}", retry_on=(NetworkError,), base_delay=self.retry_delay))
         except Exception:
             metrics.deliveries.labels(CHANNEL, "failed").inc()
             raise
@@ -200,9 +200,19 @@ def parse_update(raw: bytes, application: TelegramApplication) -> Update:
         raise PayloadError(f"không đọc được update: {type(error).__name__}") from error
 
 
+def processor(application: TelegramApplication) -> inbox.Processor:
+    """The inbox worker's handler of stored updates: PTB's handlers, as if the update had just arrived."""
+
+    async def process(payload: str) -> None:
+        await application.process_update(parse_update(payload.encode(), application))
+
+    return process
+
+
 def webhook_router(application: TelegramApplication, secret: str, session_factory: SessionFactory,
-                   metrics: Metrics) -> APIRouter:
-    """``POST /webhooks/telegram``: check the secret in constant time, drop retries, queue the update."""
+                   metrics: Metrics, worker: inbox.InboxWorker) -> APIRouter:
+    """``POST /webhooks/telegram``: check the secret in constant time, drop retries, store the update in the
+    inbox (with its de-duplication mark) before the 200; the inbox worker answers it."""
     router = APIRouter()
     expected = secret.encode()
 
@@ -211,14 +221,16 @@ def webhook_router(application: TelegramApplication, secret: str, session_factor
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not expected or not hmac.compare_digest(given, expected):
             return Response(status_code=403)
+        raw = await request.body()
         try:
-            update = parse_update(await request.body(), application)
+            update = parse_update(raw, application)
         except PayloadError as problem:
             return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
-        if not await run_in_threadpool(mark_seen, session_factory, CHANNEL, str(update.update_id)):
+        if not await run_in_threadpool(inbox.accept, session_factory, CHANNEL, str(update.update_id),
+                                       raw.decode()):
             metrics.duplicates.labels(CHANNEL).inc()
             return Response(status_code=200)
-        await application.update_queue.put(update)
+        worker.notify()
         return Response(status_code=200)
 
     return router

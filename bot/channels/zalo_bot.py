@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import re
 from collections import OrderedDict
@@ -13,11 +14,10 @@ import httpx
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.channels.background import BackgroundWork
+from bot.channels import inbox, outbox
 from bot.channels.errors import DeliveryFailedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
-from bot.channels.state import mark_seen
 from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
 from bot.settings import Settings
@@ -97,12 +97,19 @@ def parse_update(raw: bytes) -> dict[str, Any]:
     return update
 
 
+def delivery_of(update: dict[str, Any]) -> str:
+    message = update.get("message") or {}
+    chat_id = str((message.get("chat") or message.get("from") or {}).get("id", ""))
+    return str(message.get("message_id") or f"{chat_id}:{message.get('date')}")
+
+
 class ZaloBotAdapter:
-    def __init__(self, settings: Settings, gateway: Gateway, client: ZaloBotClient, background: BackgroundWork) -> None:
+    def __init__(self, settings: Settings, gateway: Gateway, client: ZaloBotClient, worker: inbox.InboxWorker) -> None:
         self.settings = settings
         self.gateway = gateway
         self.client = client
-        self.background = background
+        self.worker = worker
+        self.session_factory = gateway.runtime.session_factory
         self._choices: OrderedDict[str, tuple[Button, ...]] = OrderedDict()
         """The buttons last offered in each chat (kept for the most recent chats only)."""
 
@@ -119,23 +126,24 @@ class ZaloBotAdapter:
                 update = parse_update(await request.body())
             except PayloadError as problem:
                 return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
-            self.background.spawn(self.process(update), what=f"zalo-bot {update.get('event_name')}")
+            if await run_in_threadpool(inbox.accept, self.session_factory, CHANNEL, delivery_of(update),
+                                       json.dumps(update, ensure_ascii=False)):
+                self.worker.notify()
+            else:
+                self.gateway.metrics.duplicates.labels(CHANNEL).inc()
             return Response(status_code=200)
 
         return router
 
-    async def process(self, update: dict[str, Any]) -> None:
+    async def process(self, payload: str) -> None:
+        update = json.loads(payload)
         message = update.get("message") or {}
         chat_id = str((message.get("chat") or message.get("from") or {}).get("id", ""))
         if not chat_id:
             return
-        delivery = str(message.get("message_id") or f"{chat_id}:{message.get('date')}")
-        if not await run_in_threadpool(mark_seen, self.gateway.runtime.session_factory, CHANNEL, delivery):
-            self.gateway.metrics.duplicates.labels(CHANNEL).inc()
-            return
         text = message.get("text")
         if update.get("event_name", "message.text.received") != "message.text.received" or not isinstance(text, str):
-            await self.client.send_text(chat_id, NOT_TEXT)
+            await self._send(chat_id, NOT_TEXT)
             return
         pressed = self._pressed(chat_id, text)
         reply = await self.gateway.handle(IncomingMessage(
@@ -160,4 +168,7 @@ class ZaloBotAdapter:
         while len(self._choices) > REMEMBERED_CHATS:
             self._choices.popitem(last=False)
         for block in blocks:
-            await self.client.send_text(chat_id, block)
+            await self._send(chat_id, block)
+
+    async def _send(self, chat_id: str, text: str) -> None:
+        await outbox.send_once(self.session_factory, lambda: self.client.send_text(chat_id, text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import re
 import time
@@ -16,11 +17,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from bot.channels.background import BackgroundWork
+from bot.channels import inbox, outbox
 from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
-from bot.channels.state import StoredToken, load_token, mark_seen, replace_token, touch_conversation
+from bot.channels.state import StoredToken, load_token, replace_token, touch_conversation
 from bot.channels.window import ensure_open
 from bot.engine.contracts import Button, IncomingMessage, Reply
 from bot.engine.split import split_blocks
@@ -157,8 +158,9 @@ class ZaloOAClient:
             ]}}
         body = {"recipient": {"user_id": user_id}, "message": message}
         try:
-            await with_retries(lambda: self._post_message(body), what=f"Zalo OA message to {user_id}",
-                               retry_on=(httpx.HTTPError, ZaloApiError, ValueError), base_delay=self.retry_delay)
+            await outbox.send_once(self.session_factory, lambda: with_retries(
+                lambda: self._post_message(body), what=f"Zalo OA message to {user_id}",
+                retry_on=(httpx.HTTPError, ZaloApiError, ValueError), base_delay=self.retry_delay))
         except (httpx.HTTPError, ZaloApiError, ValueError) as error:
             self._count("failed")
             raise DeliveryFailedError(f"Zalo OA không nhận tin nhắn sau nhiều lần thử: {error}") from error
@@ -188,14 +190,22 @@ def parse_event(raw: bytes) -> dict[str, Any]:
     return event
 
 
-class ZaloOAAdapter:
-    """The webhook: verify, answer 200 at once, then process in the background (de-duplicated by msg_id)."""
+def delivery_of(event: dict[str, Any]) -> str:
+    """The event's de-duplication key: Zalo's msg_id, or what identifies an event without one (a follow)."""
+    message = event.get("message") or {}
+    user_id = str((event.get("sender") or event.get("follower") or {}).get("id", ""))
+    return str(message.get("msg_id") or f"{event.get('event_name', '')}:{user_id}:{event.get('timestamp')}")
 
-    def __init__(self, settings: Settings, gateway: Gateway, client: ZaloOAClient, background: BackgroundWork) -> None:
+
+class ZaloOAAdapter:
+    """The webhook: verify, store the event in the inbox (de-duplicated by msg_id), answer 200; the inbox
+    worker then calls ``process``."""
+
+    def __init__(self, settings: Settings, gateway: Gateway, client: ZaloOAClient, worker: inbox.InboxWorker) -> None:
         self.settings = settings
         self.gateway = gateway
         self.client = client
-        self.background = background
+        self.worker = worker
         self.session_factory = gateway.runtime.session_factory
 
     def router(self) -> APIRouter:
@@ -214,12 +224,17 @@ class ZaloOAAdapter:
                 return Response(f"Bad event: {problem}", status_code=400, media_type="text/plain")
             if str(event.get("timestamp", "")) != timestamp:  # the signed stamp must be the event's own
                 return Response(status_code=403)
-            self.background.spawn(self.process(event), what=f"zalo-oa {event.get('event_name')}")
+            if await run_in_threadpool(inbox.accept, self.session_factory, CHANNEL, delivery_of(event),
+                                       json.dumps(event, ensure_ascii=False)):
+                self.worker.notify()
+            else:
+                self.gateway.metrics.duplicates.labels(CHANNEL).inc()
             return JSONResponse({"message": "ok"})
 
         return router
 
-    async def process(self, event: dict[str, Any]) -> None:
+    async def process(self, payload: str) -> None:
+        event = json.loads(payload)
         name = str(event.get("event_name", ""))
         if name.startswith("oa_send_"):  # echoes of our own messages
             return
@@ -227,10 +242,6 @@ class ZaloOAAdapter:
         if not user_id or not (name.startswith("user_send_") or name == "follow"):
             return
         message = event.get("message") or {}
-        delivery = str(message.get("msg_id") or f"{name}:{user_id}:{event.get('timestamp')}")
-        if not await run_in_threadpool(mark_seen, self.session_factory, CHANNEL, delivery):
-            self.gateway.metrics.duplicates.labels(CHANNEL).inc()
-            return
         await run_in_threadpool(touch_conversation, self.session_factory, CHANNEL, user_id)
         if name != "user_send_text":
             await self.client.send_text(user_id, WELCOME if name == "follow" else NOT_TEXT)

@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request, Response
 
-from bot.channels import telegram
-from bot.channels.background import BackgroundWork
+from bot.channels import inbox, telegram, zalo_oa
+from bot.channels import zalo_bot as zalo_bot_channel
 from bot.channels.gateway import Gateway, Runtime
 from bot.channels.zalo_bot import ZaloBotAdapter, ZaloBotClient, ZaloBotError
 from bot.channels.zalo_oa import ZaloOAAdapter, ZaloOAClient
@@ -29,7 +29,8 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     settings = runtime.settings
     metrics = Metrics()
     gateway = Gateway(runtime, metrics)
-    background = BackgroundWork()
+    processors: dict[str, inbox.Processor] = {}
+    worker = inbox.InboxWorker(runtime.session_factory, processors)
     http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     telegram_app = (telegram.build_application(settings, gateway, retry_delay=retry_delay)
                     if settings.telegram_token.get_secret_value() else None)
@@ -44,10 +45,11 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
         if zalo_bot is not None and settings.public_url:
             await register_zalo_bot_webhook(zalo_bot, settings.public_url,
                                             settings.zalo_bot_webhook_secret.get_secret_value())
+        worker.start()  # its first pass is the restart sweep: every row a crash left pending
         try:
             yield
         finally:
-            await background.drain()
+            await worker.stop()
             if telegram_app is not None:
                 await telegram_app.stop()
                 await telegram_app.shutdown()
@@ -58,7 +60,7 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     app.state.runtime = runtime
     app.state.metrics = metrics
     app.state.gateway = gateway
-    app.state.background = background
+    app.state.inbox_worker = worker
     install_hardening(app, settings)
 
     @app.middleware("http")
@@ -78,12 +80,17 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     app.mount(STATIC_PATH, static_files(), name="chat-static")
     if telegram_app is not None:
         app.include_router(telegram.webhook_router(telegram_app, settings.telegram_webhook_secret.get_secret_value(),
-                                                   runtime.session_factory, metrics))
+                                                   runtime.session_factory, metrics, worker))
+        processors[telegram.CHANNEL] = telegram.processor(telegram_app)
     if settings.zalo_oa_app_id and settings.zalo_oa_secret_key.get_secret_value():
         oa_client = ZaloOAClient(settings, runtime.session_factory, http, metrics, retry_delay=retry_delay)
-        app.include_router(ZaloOAAdapter(settings, gateway, oa_client, background).router())
+        oa_adapter = ZaloOAAdapter(settings, gateway, oa_client, worker)
+        app.include_router(oa_adapter.router())
+        processors[zalo_oa.CHANNEL] = oa_adapter.process
     if zalo_bot is not None:
-        app.include_router(ZaloBotAdapter(settings, gateway, zalo_bot, background).router())
+        bot_adapter = ZaloBotAdapter(settings, gateway, zalo_bot, worker)
+        app.include_router(bot_adapter.router())
+        processors[zalo_bot_channel.CHANNEL] = bot_adapter.process
 
     # ---- Routers of other parts of Loa: add them here, one line each (e.g. the officer console under /admin). ----
     app.include_router(admin_router(runtime))

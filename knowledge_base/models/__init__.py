@@ -1,7 +1,7 @@
 """All tables of Loa's database. SQL is the source of truth; Alembic owns the schema."""
 
 from knowledge_base.models.base import Base, utcnow
-from knowledge_base.models.channels import ChannelToken, SeenDelivery
+from knowledge_base.models.channels import ChannelToken, InboundMessage, InboundStatus, OutboundSend, SeenDelivery
 from knowledge_base.models.conversations import (
     Conversation,
     Feedback,
@@ -29,8 +29,11 @@ __all__ = [
     "FaqCitation",
     "FaqStatus",
     "Feedback",
+    "InboundMessage",
+    "InboundStatus",
     "KbState",
     "Message",
+    "OutboundSend",
     "Passage",
     "ReviewExample",
     "ReviewItem",
