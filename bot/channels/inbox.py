@@ -94,6 +94,8 @@ class InboxWorker:
         self.retry_seconds = retry_seconds
         self._wake = asyncio.Event()
         self._in_hand: set[int] = set()
+        self._finished_since_read: set[int] = set()
+        """Rows finished while a read was running: that read may still have seen them pending."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
 
@@ -122,10 +124,12 @@ class InboxWorker:
             room = self.concurrency - len(self._in_hand)
             rows = []
             if room > 0:
+                self._finished_since_read = set()
                 try:
                     rows = await to_thread.run_sync(pending, self.factory, channels, set(self._in_hand), room)
                 except Exception:  # the database is briefly unreachable: try again at the next poll
                     logger.exception("inbox worker could not read pending deliveries")
+                rows = [row for row in rows if row[0] not in self._in_hand | self._finished_since_read]
             for inbound_id, channel, payload in rows:
                 self._in_hand.add(inbound_id)
                 task = asyncio.get_running_loop().create_task(self._answer(inbound_id, channel, payload),
@@ -150,5 +154,6 @@ class InboxWorker:
         finally:
             if not ok:
                 await asyncio.sleep(self.retry_seconds)  # back off before the row is taken again
+            self._finished_since_read.add(inbound_id)
             self._in_hand.discard(inbound_id)
             self._wake.set()
