@@ -20,6 +20,7 @@ from indexer.retriever import LiveIndex, Retriever
 from indexer.snapshot import SnapshotError, live_snapshot
 from knowledge_base.db import SessionFactory, make_engine, make_session_factory
 from nlu.diacritics import DiacriticRestorer
+from nlu.tokenize import warm as warm_tokenizer
 from nlu.understand import Understander
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,21 @@ class Runtime:
         return cls(settings, db_engine, session_factory, embedder, index, understander, engine)
 
     def readiness(self) -> dict[str, bool]:
-        """Whether the database answers and an index snapshot is loaded."""
-        return {"database": self._database_ready(), "index": self._index_ready()}
+        """Whether the database answers, an index snapshot is loaded and the language layer is warm."""
+        return {"database": self._database_ready(), "index": self._index_ready(), "language": self._language_ready()}
+
+    def warm(self) -> None:
+        """Load the language models (underthesea's segmenter, the domain terms) before the first request needs
+        them; ``loa serve`` calls it before it listens, ``readiness`` makes sure of it."""
+        warm_tokenizer()
+
+    def _language_ready(self) -> bool:
+        try:
+            self.warm()
+        except Exception:  # a model that cannot load means "not ready", with the cause in the log
+            log.warning("language layer could not be loaded", exc_info=True)
+            return False
+        return True
 
     def _database_ready(self) -> bool:
         try:

@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         from bot.web.app import create_app
 
         runtime = Runtime.create(settings())
+        runtime.warm()
         console.print(f"Loa đang chạy tại http://{host}:{port} (trang hỏi đáp: /chat, tài liệu API: /api/docs)")
         try:
             uvicorn.run(create_app(runtime), host=host, port=port, proxy_headers=False, log_level="info")

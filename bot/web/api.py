@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -113,7 +114,10 @@ def api_router(gateway: Gateway, limits: AddressLimits) -> APIRouter:
     return router
 
 
-def operations_router(gateway: Gateway, metrics: Metrics) -> APIRouter:
+def operations_router(gateway: Gateway, metrics: Metrics,
+                      channels: Callable[[], dict[str, str]] = dict) -> APIRouter:
+    """``channels``: each platform channel's start-up state (``up``/``degraded``); a degraded channel is reported
+    but does not make the process unready, since chat, API and console serve without it."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive")
@@ -124,7 +128,10 @@ def operations_router(gateway: Gateway, metrics: Metrics) -> APIRouter:
     async def readyz() -> JSONResponse:
         checks: dict[str, Any] = await run_in_threadpool(gateway.runtime.readiness)
         ready = bool(checks) and all(checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        body: dict[str, Any] = {"ready": ready, "checks": checks}
+        if states := channels():
+            body["channels"] = states
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics_route(_request: Request) -> Response:

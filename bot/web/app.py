@@ -13,7 +13,9 @@ from fastapi import FastAPI, Request, Response
 from bot.channels import inbox, telegram, zalo_oa
 from bot.channels import zalo_bot as zalo_bot_channel
 from bot.channels.gateway import Gateway, Runtime
-from bot.channels.zalo_bot import ZaloBotAdapter, ZaloBotClient, ZaloBotError
+from bot.channels.registration import FIRST_DELAY, ChannelStartup
+from bot.channels.zalo_bot import CHANNEL as ZALO_BOT_CHANNEL
+from bot.channels.zalo_bot import ZaloBotAdapter, ZaloBotClient
 from bot.channels.zalo_oa import ZaloOAAdapter, ZaloOAClient
 from bot.web.admin import admin_router
 from bot.web.api import address_limits, api_router, operations_router
@@ -24,8 +26,9 @@ from bot.web.metrics import Metrics
 logger = logging.getLogger(__name__)
 
 
-def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
-    """One app per runtime. ``retry_delay`` is the first backoff step of outgoing platform calls."""
+def create_app(runtime: Runtime, *, retry_delay: float = 0.5, startup_delay: float = FIRST_DELAY) -> FastAPI:
+    """One app per runtime. ``retry_delay`` is the first backoff step of outgoing platform calls,
+    ``startup_delay`` the first backoff step of a channel's start-up retries (see ``bot.channels.registration``)."""
     settings = runtime.settings
     metrics = Metrics()
     gateway = Gateway(runtime, metrics)
@@ -37,21 +40,24 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     zalo_bot = (ZaloBotClient(settings, http, metrics, retry_delay=retry_delay)
                 if settings.zalo_bot_token.get_secret_value() else None)
 
+    startup = ChannelStartup(metrics, first_delay=startup_delay)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if telegram_app is not None:
-            await telegram_app.initialize()
-            await telegram_app.start()
+            startup.start(telegram.CHANNEL, lambda: start_telegram(telegram_app))
         if zalo_bot is not None and settings.public_url:
-            await register_zalo_bot_webhook(zalo_bot, settings.public_url,
-                                            settings.zalo_bot_webhook_secret.get_secret_value())
+            public_url, secret = settings.public_url, settings.zalo_bot_webhook_secret.get_secret_value()
+            startup.start(ZALO_BOT_CHANNEL, lambda: register_zalo_bot_webhook(zalo_bot, public_url, secret))
         worker.start()  # its first pass is the restart sweep: every row a crash left pending
         try:
             yield
         finally:
+            await startup.stop()
             await worker.stop()
             if telegram_app is not None:
-                await telegram_app.stop()
+                if telegram_app.running:
+                    await telegram_app.stop()
                 await telegram_app.shutdown()
             await http.aclose()
 
@@ -73,7 +79,8 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
             time.perf_counter() - started)
         return response
 
-    app.include_router(operations_router(gateway, metrics))
+    app.state.channels = startup
+    app.include_router(operations_router(gateway, metrics, startup.snapshot))
     limits = address_limits(gateway)  # one window per address across the API and the chat page
     app.include_router(api_router(gateway, limits))
     app.include_router(chat_router(gateway, limits))
@@ -98,13 +105,16 @@ def create_app(runtime: Runtime, *, retry_delay: float = 0.5) -> FastAPI:
     return app
 
 
+async def start_telegram(application: telegram.TelegramApplication) -> None:
+    """PTB's start-up (``getMe``); safe to call again after a failure, since PTB only marks itself initialised
+    once it succeeded."""
+    await application.initialize()
+    await application.start()
+
+
 async def register_zalo_bot_webhook(client: ZaloBotClient, public_url: str, secret: str) -> None:
     """Zalo Bot Platform has no operator command here: the app (re)registers its webhook at every start-up,
-    which is idempotent. A failure is logged, and the rest of Loa keeps serving."""
+    which is idempotent. A failure raises; ``ChannelStartup`` keeps the channel degraded and tries again."""
     url = f"{public_url.rstrip('/')}/webhooks/zalo-bot"
-    try:
-        await client.set_webhook(url, secret)
-    except (httpx.HTTPError, ZaloBotError, ValueError) as error:
-        logger.error("Zalo Bot webhook %s could not be registered: %s", url, error)
-        return
+    await client.set_webhook(url, secret)
     logger.info("Zalo Bot webhook registered: %s", url)

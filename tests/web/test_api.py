@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.channels.conftest import Loa
+from tests.channels.test_startup import wait_for_channels
 
 
 def ask(loa: Loa, body: dict[str, object]) -> httpx.Response:
@@ -67,7 +68,8 @@ def test_health_readiness_and_metrics(loa: Loa) -> None:
     assert httpx.get(f"{loa.url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{loa.url}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "checks": {"database": True, "index": True}}
+    assert ready.json()["checks"] == {"database": True, "index": True}
+    assert wait_for_channels(loa.url) == {"telegram": "up", "zalo_bot": "up"}
     ask(loa, {"user": "m", "text": "Hỏi"})
     metrics = httpx.get(f"{loa.url}/metrics")
     assert metrics.headers["content-type"].startswith("text/plain")

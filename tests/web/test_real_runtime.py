@@ -66,7 +66,8 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def test_ready_and_ask_answers_with_its_source(live: Live) -> None:
-    assert httpx.get(f"{live.url}/readyz").json() == {"ready": True, "checks": {"database": True, "index": True}}
+    checks = {"database": True, "index": True, "language": True}
+    assert httpx.get(f"{live.url}/readyz").json() == {"ready": True, "checks": checks}
     response = httpx.post(f"{live.url}/api/v1/ask", json={"user": "real-1",
                                                           "text": "Chuẩn hộ nghèo ở nông thôn là bao nhiêu?"},
                           timeout=60)
