@@ -67,7 +67,10 @@ def _parse_hours(spec: str) -> tuple[tuple[time, time], ...]:
         start, sep, end = part.strip().partition("-")
         if not sep:
             raise ValueError(f"office hours {part!r}: expected HH:MM-HH:MM")
-        opening, closing = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        try:
+            opening, closing = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        except ValueError as error:
+            raise ValueError(f"office hours {part!r}: expected HH:MM-HH:MM") from error
         if closing <= opening:
             raise ValueError(f"office hours {part!r}: the end must be after the start")
         spans.append((opening, closing))

@@ -82,7 +82,7 @@ def test_office_hours_promise_is_honest_at_each_moment() -> None:
 
 def test_bad_office_hours_are_refused() -> None:
     for spec in ("", "7-11", "17:00-08:00", "ab:cd-11:00"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="office hours"):
             OfficeHours.parse(spec)
 
 

@@ -27,12 +27,12 @@ def test_a_citizen_asks_and_rates_the_answer_on_a_small_screen(loa: Loa) -> None
             page.goto(f"{loa.url}/chat")
             page.get_by_label("Câu hỏi của bạn").fill("Hộ nghèo được vay vốn không?")
             page.get_by_role("button", name="Gửi câu hỏi").click()
-            answer = page.locator(".msg.bot").first
+            answer = page.locator("#log .msg.bot").first
             answer.wait_for()
             assert "Trả lời: Hộ nghèo được vay vốn không?" in answer.inner_text()
             page.get_by_role("button", name="👍").click()
-            page.locator(".msg.bot").nth(1).wait_for()
-            assert "Cảm ơn bạn đã góp ý!" in page.locator(".msg.bot").nth(1).inner_text()
+            page.locator("#log .msg.bot").nth(1).wait_for()
+            assert "Cảm ơn bạn đã góp ý!" in page.locator("#log .msg.bot").nth(1).inner_text()
         finally:
             browser.close()
     with loa.runtime.session_factory() as session:
