@@ -103,10 +103,23 @@
     });
   }
 
+  /* Emoji alone are blank on phones without an emoji font: a word beside them. */
+  var RATING_WORDS = { "👍": "Hữu ích", "👎": "Chưa hữu ích" };
+
   function choice(button) {
-    var node = element("button", "", button.label);
+    var word = RATING_WORDS[button.label];
+    var label = word ? button.label + " " + word : button.label;
+    var node = element("button", word ? "rating" : "", label);
     node.type = "button";
-    node.onclick = function () { ask({ user: user, callback: button.payload }, button.label); };
+    if (word) { node.setAttribute("aria-pressed", "false"); }
+    node.onclick = function () {
+      if (word) {  /* one rating per answer: the pressed one shows, pressing the other changes it */
+        var siblings = node.parentNode.querySelectorAll("button.rating");
+        for (var i = 0; i < siblings.length; i++) { siblings[i].setAttribute("aria-pressed", "false"); }
+        node.setAttribute("aria-pressed", "true");
+      }
+      ask({ user: user, callback: button.payload }, label);
+    };
     return node;
   }
 
