@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from bot.engine.answer_engine import AnswerEngine
+from bot.engine.handoff import OfficeHours
 from bot.settings import Settings
 from indexer.embedders import Embedder, make_embedder
 from indexer.retriever import LiveIndex, Retriever
@@ -54,6 +55,7 @@ class Runtime:
             embedder=embedder,
             max_message_chars=settings.max_message_chars,
             review_inbox=review_inbox,
+            office_hours=OfficeHours.parse(settings.office_hours, settings.office_days),
         )
         return cls(settings, db_engine, session_factory, embedder, index, understander, engine)
 

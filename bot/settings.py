@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.engine.handoff import OfficeHours
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,6 +61,11 @@ class Settings(BaseSettings):
     zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
 
     max_message_chars: int = Field(default=2000, ge=50, le=20000)
+    office_hours: str = Field(default="07:30-11:30,13:30-17:00", description="Officers' working hours in "
+                              "Asia/Ho_Chi_Minh, comma-separated HH:MM-HH:MM spans; the handoff reply tells citizens "
+                              "when an officer usually answers.")
+    office_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(0, 1, 2, 3, 4), description="Comma-separated working weekdays, 0 = Monday … 6 = Sunday.")
     rate_limit_per_minute: int = Field(default=20, ge=1)
     rate_limit_per_address_per_minute: int = Field(default=120, ge=1, description="Messages per minute from one "
                                                    "address to /api/v1/ask and /chat, whatever user key they carry.")
@@ -76,6 +83,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("office_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _office_hours_parse(self) -> Settings:
+        OfficeHours.parse(self.office_hours, self.office_days)  # a clear error at start-up, not at a handoff
+        return self
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from telegram.error import TelegramError
 
@@ -13,7 +14,9 @@ from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError
 from bot.channels.gateway import Runtime
 from bot.channels.window import ensure_open
 from bot.engine.split import split_blocks
+from knowledge_base.models import Conversation
 
+WEB_CHANNEL = "web"
 TELEGRAM_WINDOW = timedelta(days=365)
 """Telegram lets a bot write to anyone who started it; a year keeps officers from reviving long-dead threads."""
 ZALO_BOT_WINDOW = timedelta(hours=48)
@@ -54,6 +57,18 @@ async def send_to_user(runtime: Runtime, channel: str, user_key: str, text: str)
         except TelegramError as error:
             raise DeliveryFailedError(f"Telegram không nhận tin nhắn: {error}") from error
         return
+    if channel == WEB_CHANNEL:
+        # The reply is kept with the conversation (review.inbox.mark_answered); the open page fetches it.
+        if not await run_in_threadpool(_has_conversation, runtime, channel, user_key):
+            raise ChannelUnavailableError("Không tìm thấy cuộc trò chuyện trên trang web của người này.")
+        return
     raise ChannelUnavailableError(
-        "Người dân hỏi qua trang web hoặc API, nên Loa không thể gửi tin chủ động; hãy trả lời qua kênh khác."
+        "Người dân hỏi qua API, nên Loa không thể gửi tin chủ động; hãy trả lời qua kênh khác."
     )
+
+
+def _has_conversation(runtime: Runtime, channel: str, user_key: str) -> bool:
+    with runtime.session_factory() as session:
+        found = session.scalar(select(Conversation.id).where(Conversation.channel == channel,
+                                                              Conversation.user_key == user_key))
+    return found is not None

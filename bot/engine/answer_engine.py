@@ -33,7 +33,7 @@ from bot.engine.compose import (
 from bot.engine.contracts import Button, Citation, Decision, IncomingMessage, Reply
 from bot.engine.decide import Thresholds, Verdict, confidence, decide, intent_route
 from bot.engine.dialogue import DialogueMemory, DialogueState, contextual_query, is_follow_up
-from bot.engine.handoff import HANDOFF_TEXT, NOTHING_TO_HAND_OFF, hand_off
+from bot.engine.handoff import NOTHING_TO_HAND_OFF, OfficeHours, hand_off, handoff_question, handoff_text
 from bot.engine.logging import add_feedback, log_exchange
 from bot.engine.split import split_blocks
 from bot.review.queue import enqueue
@@ -100,6 +100,7 @@ class AnswerEngine:
         memory: DialogueMemory | None = None,
         max_message_chars: int = 2000,
         review_inbox: bool = True,
+        office_hours: OfficeHours | None = None,
     ) -> None:
         """``review_inbox=False`` keeps refused and low-confidence exchanges out of the review inbox (evaluation
         runs); handoffs and 👎 always go in."""
@@ -112,6 +113,7 @@ class AnswerEngine:
         self.memory = memory or DialogueMemory()
         self._max_chars = max_message_chars
         self._review_inbox = review_inbox
+        self._office_hours = office_hours
 
     # ----------------------------------------------------------------- public
     def handle(self, message: IncomingMessage) -> Reply:
@@ -350,13 +352,12 @@ class AnswerEngine:
     def _handoff(
         self, message: IncomingMessage, state: DialogueState, raw: str, understanding: Any, started: float
     ) -> Reply:
-        question = state.last_question
-        if question is None and understanding is not None and len(raw.split()) > 6:
-            question = mask(raw)  # "cho tôi gặp cán bộ hỏi về tiền điện": the request carries the question
+        question = handoff_question(raw if understanding is not None else None, state.last_question)
         if question is None:
             outcome = Outcome(Decision.HANDOFF, NOTHING_TO_HAND_OFF)
             return self._finish(message, state, outcome, raw, understanding, started)
-        outcome = Outcome(Decision.HANDOFF, HANDOFF_TEXT, review_reason="handoff", handoff_question=question)
+        text = handoff_text(question, self._office_hours)
+        outcome = Outcome(Decision.HANDOFF, text, review_reason="handoff", handoff_question=question)
         return self._finish(message, state, outcome, raw, understanding, started)
 
     def _eligibility_reply(

@@ -97,13 +97,23 @@ def _citation(citation: Citation) -> dict[str, Any]:
 
 
 def add_feedback(session: Session, message_id: int, rating: int, comment: str | None = None) -> Feedback | None:
-    """Attach a 👍 (+1) or 👎 (-1) to a logged message; None when the message does not exist."""
+    """Attach a 👍 (+1) or 👎 (-1) to a logged message; None when the message does not exist.
+
+    One rating per answer: a second press (the same or the other button) changes the first rather than counting
+    again."""
     if rating not in (-1, 1):
         raise ValueError("rating must be +1 or -1")
     message = session.get(Message, message_id)
     if message is None:
         return None
-    feedback = Feedback(message_id=message_id, rating=rating, comment=mask(comment) if comment else None)
-    session.add(feedback)
+    feedback = session.scalars(select(Feedback).where(Feedback.message_id == message_id)
+                               .order_by(Feedback.id).limit(1)).first()
+    if feedback is None:
+        feedback = Feedback(message_id=message_id, rating=rating)
+        session.add(feedback)
+    feedback.rating = rating
+    if comment:
+        feedback.comment = mask(comment)
+    feedback.created_at = utcnow()
     session.flush()
     return feedback

@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge_base.models import Conversation, Message, Passage, ReviewExample, ReviewItem, ReviewState, utcnow
+from knowledge_base.models import (
+    Conversation,
+    Message,
+    OfficerReply,
+    Passage,
+    ReviewExample,
+    ReviewItem,
+    ReviewState,
+    utcnow,
+)
 from knowledge_base.services.audit import record_change
 from knowledge_base.services.faqs import add_phrasings, get_faq
 
@@ -176,6 +185,10 @@ def mark_answered(session: Session, example_id: int, text: str, *, actor: str, a
     if example is None:
         raise InboxError("Không tìm thấy câu hỏi.")
     example.answered_at = utcnow()
+    message = session.get(Message, example.message_id)
+    if message is not None:  # kept with the conversation: the web chat shows it, the console's history too
+        session.add(OfficerReply(conversation_id=message.conversation_id, example_id=example.id, officer=actor,
+                                 text=text.strip()))
     record_change(session, actor=actor, actor_id=actor_id, action="reply", entity_type="review_item",
                   entity_id=example.item_id, summary=f"Gửi trả lời qua {example.channel} cho câu «{example.question}»",
                   after={"text": text})

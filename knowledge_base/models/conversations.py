@@ -58,6 +58,20 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
 
+class OfficerReply(Base):
+    """An officer's answer sent to a citizen from the console, kept so the web chat can show it (and keep it in
+    the page's history) on every channel's conversation."""
+
+    __tablename__ = "officer_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    example_id: Mapped[int | None] = mapped_column(ForeignKey("review_example.id", ondelete="SET NULL"))
+    officer: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Feedback(Base):
     __tablename__ = "feedback"
 

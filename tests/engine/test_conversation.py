@@ -145,3 +145,14 @@ def test_thumbs_down_attaches_to_the_rated_answer_and_enqueues_review(engine: An
         item = session.get(ReviewItem, example.item_id)
         assert item is not None
         assert item.count >= 1
+
+
+def test_one_rating_per_answer_a_second_press_changes_it(engine: AnswerEngine, kb: Kb) -> None:
+    chat = Chat(engine, "rating-once")
+    answer = chat.say("Hộ gia đình được hiểu là những ai khi rà soát?")
+    assert answer.message_id is not None
+    for payload in (f"f:+:{answer.message_id}", f"f:+:{answer.message_id}", f"f:-:{answer.message_id}"):
+        chat.press_payload(payload)
+    with kb.session_factory() as session:
+        ratings = session.scalars(select(Feedback).where(Feedback.message_id == answer.message_id)).all()
+        assert [f.rating for f in ratings] == [-1]
