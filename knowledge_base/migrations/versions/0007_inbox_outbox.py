@@ -1,7 +1,7 @@
 """The durable inbox of webhook deliveries and the outbox record of every platform send.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 
 from collections.abc import Sequence
