@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from typing import Any
 
@@ -226,8 +227,8 @@ def webhook_router(application: TelegramApplication, secret: str, session_factor
             update = parse_update(raw, application)
         except PayloadError as problem:
             return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
-        if not await run_in_threadpool(inbox.accept, session_factory, CHANNEL, str(update.update_id),
-                                       raw.decode()):
+        stored = json.dumps(json.loads(raw))  # ASCII: a lone surrogate escaped in the body stays storable
+        if not await run_in_threadpool(inbox.accept, session_factory, CHANNEL, str(update.update_id), stored):
             metrics.duplicates.labels(CHANNEL).inc()
             return Response(status_code=200)
         worker.notify()

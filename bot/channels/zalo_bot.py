@@ -127,7 +127,7 @@ class ZaloBotAdapter:
             except PayloadError as problem:
                 return Response(f"Bad update: {problem}", status_code=400, media_type="text/plain")
             if await run_in_threadpool(inbox.accept, self.session_factory, CHANNEL, delivery_of(update),
-                                       json.dumps(update, ensure_ascii=False)):
+                                       json.dumps(update)):
                 self.worker.notify()
             else:
                 self.gateway.metrics.duplicates.labels(CHANNEL).inc()

@@ -225,7 +225,7 @@ class ZaloOAAdapter:
             if str(event.get("timestamp", "")) != timestamp:  # the signed stamp must be the event's own
                 return Response(status_code=403)
             if await run_in_threadpool(inbox.accept, self.session_factory, CHANNEL, delivery_of(event),
-                                       json.dumps(event, ensure_ascii=False)):
+                                       json.dumps(event)):
                 self.worker.notify()
             else:
                 self.gateway.metrics.duplicates.labels(CHANNEL).inc()
