@@ -64,6 +64,6 @@ def test_a_failing_send_is_retried(loa: Loa, zalo_bot_api: FakeApi, caplog: pyte
 
 
 def test_the_webhook_is_registered_with_its_secret_at_start_up(loa: Loa, zalo_bot_api: FakeApi) -> None:
-    [registered] = zalo_bot_api.calls("setWebhook")
+    [registered] = zalo_bot_api.wait_for("setWebhook")  # registered in the background at start-up
     assert registered.path == "/botzb-token/setWebhook"
     assert registered.body == {"url": "https://loa.example.gov.vn/webhooks/zalo-bot", "secret_token": ZALO_BOT_SECRET}
