@@ -18,7 +18,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.background import BackgroundWork
-from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError
+from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError, ReplyWindowClosedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
 from bot.channels.state import StoredToken, load_token, mark_seen, replace_token, touch_conversation
@@ -90,6 +90,13 @@ class ZaloApiError(Exception):
     def __init__(self, code: int, message: str) -> None:
         super().__init__(f"Zalo error {code}: {message}")
         self.code = code
+
+
+AFTER_WINDOW = (
+    "Ngoài thời hạn đó, Zalo chỉ cho Official Account gửi tin chủ động loại có giới hạn hoặc có phí (tin Truyền "
+    "thông theo hạn mức của OA, hoặc tin ZNS theo mẫu đã được Zalo duyệt, gửi tới số điện thoại); quản trị viên OA "
+    "gửi các tin này từ trang quản lý Zalo OA, Loa không tự gửi."
+)
 
 
 def last_citizen_message_id(factory: SessionFactory, user_key: str) -> str | None:
@@ -188,7 +195,10 @@ class ZaloOAClient:
 
     async def send_officer_reply(self, user_key: str, text: str) -> None:
         """An officer's message to a citizen; refused with ReplyWindowClosedError outside the 48-hour window."""
-        await run_in_threadpool(ensure_open, self.session_factory, CHANNEL, user_key, REPLY_WINDOW, "Zalo OA")
+        try:
+            await run_in_threadpool(ensure_open, self.session_factory, CHANNEL, user_key, REPLY_WINDOW, "Zalo OA")
+        except ReplyWindowClosedError as closed:
+            raise ReplyWindowClosedError(f"{closed} {AFTER_WINDOW}") from closed
         quote = await run_in_threadpool(last_citizen_message_id, self.session_factory, user_key)
         for index, piece in enumerate(split_blocks(text, TEXT_LIMIT)):
             await self.send_text(user_key, piece, quote=quote if index == 0 else None)

@@ -170,8 +170,9 @@ async def test_officer_replies_respect_the_48_hour_window(loa: Loa, zalo_oa_api:
     with factory.begin() as session:
         session.execute(update(Conversation).where(Conversation.user_key == USER)
                         .values(last_user_message_at=datetime.now(UTC) - timedelta(hours=49)))
-    with pytest.raises(ReplyWindowClosedError, match="đã quá 48 giờ"):
+    with pytest.raises(ReplyWindowClosedError, match="đã quá 48 giờ") as closed:
         await send_to_user(loa.runtime, "zalo_oa", USER, "Trả lời muộn")
+    assert "ZNS" in str(closed.value)  # the officer is told what Zalo still allows
     with pytest.raises(ReplyWindowClosedError, match="chưa từng nhắn"):
         await send_to_user(loa.runtime, "zalo_oa", "someone-else", "Xin chào")
     with pytest.raises(ChannelUnavailableError):
