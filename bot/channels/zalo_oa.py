@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels import inbox, outbox
-from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError
+from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError, ReplyWindowClosedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
 from bot.channels.state import StoredToken, load_token, replace_token, touch_conversation
@@ -29,6 +30,7 @@ from bot.settings import Settings
 from bot.web.metrics import Metrics
 from bot.web.payloads import PayloadError, object_field, parse_object
 from knowledge_base.db import SessionFactory
+from knowledge_base.models import Conversation, Message
 
 CHANNEL = "zalo_oa"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -91,6 +93,23 @@ class ZaloApiError(Exception):
         self.code = code
 
 
+AFTER_WINDOW = (
+    "Ngoài thời hạn đó, Zalo chỉ cho Official Account gửi tin chủ động loại có giới hạn hoặc có phí (tin Truyền "
+    "thông theo hạn mức của OA, hoặc tin ZNS theo mẫu đã được Zalo duyệt, gửi tới số điện thoại); quản trị viên OA "
+    "gửi các tin này từ trang quản lý Zalo OA, Loa không tự gửi."
+)
+
+
+def last_citizen_message_id(factory: SessionFactory, user_key: str) -> str | None:
+    """Zalo's ``msg_id`` of the citizen's latest message to the OA (logged with each exchange), if any."""
+    with factory() as session:
+        return session.scalar(
+            select(Message.platform_message_id).join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.channel == CHANNEL, Conversation.user_key == user_key,
+                   Message.platform_message_id.is_not(None), Message.platform_message_id != "")
+            .order_by(Message.id.desc()).limit(1))
+
+
 class ZaloOAClient:
     """Sends customer-service messages with a valid access token, refreshing it before it expires."""
 
@@ -149,8 +168,13 @@ class ZaloOAClient:
         if code != 0:
             raise ZaloApiError(code, str(result.get("message", "")))
 
-    async def send_text(self, user_id: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
+    async def send_text(self, user_id: str, text: str, buttons: tuple[Button, ...] = (),
+                        quote: str | None = None) -> None:
+        """``quote``: the citizen's ``msg_id`` this answers; Zalo counts a quoting reply inside the 48-hour window
+        as a free customer-service reply rather than a proactive (quota-limited) message."""
         message: dict[str, Any] = {"text": text}
+        if quote:
+            message["react_message_id"] = quote
         if buttons:
             message["attachment"] = {"type": "template", "payload": {"buttons": [
                 {"title": button.label[:100], "type": "oa.query.hide", "payload": BUTTON_PREFIX + button.payload}
@@ -173,9 +197,13 @@ class ZaloOAClient:
 
     async def send_officer_reply(self, user_key: str, text: str) -> None:
         """An officer's message to a citizen; refused with ReplyWindowClosedError outside the 48-hour window."""
-        await run_in_threadpool(ensure_open, self.session_factory, CHANNEL, user_key, REPLY_WINDOW, "Zalo OA")
-        for piece in split_blocks(text, TEXT_LIMIT):
-            await self.send_text(user_key, piece)
+        try:
+            await run_in_threadpool(ensure_open, self.session_factory, CHANNEL, user_key, REPLY_WINDOW, "Zalo OA")
+        except ReplyWindowClosedError as closed:
+            raise ReplyWindowClosedError(f"{closed} {AFTER_WINDOW}") from closed
+        quote = await run_in_threadpool(last_citizen_message_id, self.session_factory, user_key)
+        for index, piece in enumerate(split_blocks(text, TEXT_LIMIT)):
+            await self.send_text(user_key, piece, quote=quote if index == 0 else None)
 
     def _count(self, outcome: str) -> None:
         if self.metrics is not None:

@@ -42,15 +42,46 @@ class ItemSummary:
     last_seen: Any
 
 
+TRANSCRIPT_LIMIT = 40
+"""The most recent exchanges of a conversation the review item shows."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One turn of a conversation as the officer reads it: who said it (Người dân, Loa, Cán bộ …) and what."""
+
+    at: Any
+    who: str
+    text: str
+
+
 @dataclass(frozen=True)
 class Recipient:
-    """Someone who asked a question of this item, to send the officer's answer to."""
+    """Someone who asked a question of this item, to send the officer's answer to, with their conversation."""
 
     example_id: int
     channel: str
     user_key: str
     question: str
     answered: bool
+    transcript: tuple[Line, ...] = ()
+
+
+def transcript(session: Session, conversation_id: int, limit: int = TRANSCRIPT_LIMIT) -> tuple[Line, ...]:
+    """The conversation's recent turns, oldest first: the citizen's (masked) words, Loa's replies and officers'
+    replies."""
+    messages = session.scalars(select(Message).where(Message.conversation_id == conversation_id)
+                               .order_by(Message.id.desc()).limit(limit)).all()
+    replies = session.scalars(select(OfficerReply).where(OfficerReply.conversation_id == conversation_id)
+                              .order_by(OfficerReply.id.desc()).limit(limit)).all()
+    lines: list[tuple[Any, int, Line]] = []
+    for message in messages:
+        lines.append((message.created_at, message.id * 2, Line(message.created_at, "Người dân", message.question)))
+        lines.append((message.created_at, message.id * 2 + 1, Line(message.created_at, "Loa", message.reply)))
+    for reply in replies:
+        lines.append((reply.created_at, 0, Line(reply.created_at, f"Cán bộ {reply.officer}", reply.text)))
+    lines.sort(key=lambda row: (row[0], row[1]))
+    return tuple(line for _, _, line in lines)
 
 
 def _summary(item: ReviewItem) -> ItemSummary:
@@ -176,7 +207,7 @@ def recipients(session: Session, item_id: int) -> list[Recipient]:
             continue
         seen.add(key)
         out.append(Recipient(example.id, conversation.channel, conversation.user_key, example.question,
-                             example.answered_at is not None))
+                             example.answered_at is not None, transcript(session, conversation.id)))
     return out
 
 

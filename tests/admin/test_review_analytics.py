@@ -19,6 +19,8 @@ from knowledge_base.models import (
     FaqStatus,
     Feedback,
     Message,
+    OfficerReply,
+    ReviewExample,
     ReviewItem,
     ReviewState,
 )
@@ -73,8 +75,17 @@ def test_inbox_groups_and_resolves(client: TestClient, accounts: SessionFactory,
     web_reply = client.post(f"/admin/review/{loan.id}/reply",
                             data={"csrf": token(client), "text": "Lãi suất theo quy định.",
                                   "example_id": _example_id(accounts, loan.id, "web")})
-    assert "Chưa gửi được" in web_reply.text
-    assert "trang web" in web_reply.text
+    assert "Chưa gửi được" not in web_reply.text  # the web page shows it: kept with the conversation
+    with accounts() as session:
+        kept = session.scalars(select(OfficerReply)).one()
+        example = session.get(ReviewExample, kept.example_id)
+        assert example is not None
+        assert example.answered_at is not None
+        assert (kept.text, kept.officer, example.channel) == ("Lãi suất theo quy định.", "quantri", "web")
+    detail = client.get(f"/admin/review/{loan.id}")
+    assert "Cuộc trò chuyện" in detail.text
+    assert "Cán bộ quantri" in detail.text  # the item shows the whole conversation, officers' replies included
+    assert "Lãi suất theo quy định." in detail.text
 
     prefilled = client.get("/admin/faq/new", params={"from_item": loan.id})
     assert all(text in prefilled.text for text in LOAN)
@@ -100,7 +111,7 @@ def test_inbox_groups_and_resolves(client: TestClient, accounts: SessionFactory,
     assert other_now.ignore_reason == "Ngoài phạm vi"
     assert faq_now is not None
     assert all(text in faq_now.questions for text in LOAN), "the FAQ learnt the phrasings"
-    assert actions == ["state", "ignore", "link_faq"]
+    assert actions == ["state", "ignore", "reply", "link_faq"]
     assert LOAN[0] not in client.get("/admin/review").text
     assert LOAN[0] in client.get("/admin/review", params={"state": "done"}).text
 

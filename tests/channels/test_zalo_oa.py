@@ -170,10 +170,29 @@ async def test_officer_replies_respect_the_48_hour_window(loa: Loa, zalo_oa_api:
     with factory.begin() as session:
         session.execute(update(Conversation).where(Conversation.user_key == USER)
                         .values(last_user_message_at=datetime.now(UTC) - timedelta(hours=49)))
-    with pytest.raises(ReplyWindowClosedError, match="đã quá 48 giờ"):
+    with pytest.raises(ReplyWindowClosedError, match="đã quá 48 giờ") as closed:
         await send_to_user(loa.runtime, "zalo_oa", USER, "Trả lời muộn")
+    assert "ZNS" in str(closed.value)  # the officer is told what Zalo still allows
     with pytest.raises(ReplyWindowClosedError, match="chưa từng nhắn"):
         await send_to_user(loa.runtime, "zalo_oa", "someone-else", "Xin chào")
     with pytest.raises(ChannelUnavailableError):
         await send_to_user(loa.runtime, "web", "abc", "Xin chào")
     assert len(zalo_oa_api.calls("cs")) == 1
+
+
+async def test_an_officer_reply_quotes_the_citizens_latest_message(loa: Loa, zalo_oa_api: FakeApi,
+                                                                   token: None) -> None:
+    factory = loa.runtime.session_factory
+    touch_conversation(factory, "zalo_oa", USER)
+    with factory.begin() as session:
+        conversation = session.scalars(select(Conversation).where(Conversation.user_key == USER)).one()
+        for msg_id in ("msg-old", "msg-latest", None):  # a button press carries no msg_id
+            session.add(Message(conversation_id=conversation.id, channel="zalo_oa", question="Vay vốn hỏi ai?",
+                                decision="handoff", reply="…", platform_message_id=msg_id))
+    text = "Bạn liên hệ Ngân hàng Chính sách xã hội huyện. " * 60  # more than one Zalo block
+    await send_to_user(loa.runtime, "zalo_oa", USER, text)
+    first, *rest = zalo_oa_api.calls("cs")
+    assert rest, "a long reply goes in several blocks"
+    assert first.body["recipient"] == {"user_id": USER}
+    assert first.body["message"]["react_message_id"] == "msg-latest"
+    assert all("react_message_id" not in call.body["message"] for call in rest)
