@@ -51,7 +51,6 @@ class Runtime:
             understander=understander,
             clock=clock,
             embedder=embedder,
-            max_message_chars=settings.max_message_chars,
             review_inbox=review_inbox,
         )
         return cls(settings, db_engine, session_factory, embedder, index, understander, engine)

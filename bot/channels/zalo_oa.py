@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.background import BackgroundWork
+from bot.channels.blocks import BlockSize
 from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
@@ -38,7 +39,7 @@ MAX_FUTURE_SKEW = timedelta(seconds=30)
 _TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,16})"?')
 MAX_TIMESTAMP_CANDIDATES = 3
 REPLY_WINDOW = timedelta(hours=48)
-TEXT_LIMIT = 2000
+TEXT_LIMIT = int(BlockSize.ZALO)
 MAX_BUTTONS = 5
 BUTTON_PREFIX = "#loa:"
 """A pressed OA button comes back as a user_send_text whose text is its payload; this marks ours."""
@@ -165,7 +166,7 @@ class ZaloOAClient:
         self._count("sent")
 
     async def send_reply(self, user_id: str, reply: Reply) -> None:
-        texts = [piece for block in (reply.blocks or (reply.text,)) for piece in split_blocks(block, TEXT_LIMIT)]
+        texts = list(reply.blocks or (reply.text,))
         for index, text in enumerate(texts):
             await self.send_text(user_id, text, reply.buttons if index == len(texts) - 1 else ())
 
