@@ -22,6 +22,7 @@ from rasa_sdk.events import EventType, Restarted, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from sanic import Sanic
 
+from bot.channels.blocks import for_channel
 from bot.channels.gateway import Engine, clean_incoming, unreadable_reply
 from bot.engine.contracts import IncomingMessage, Reply
 from bot.engine.dialogue import DialogueMemory
@@ -69,7 +70,7 @@ class _EngineAction(Action):
         message, unreadable = clean_incoming(message)
         if unreadable:
             return utter(dispatcher, unreadable_reply())
-        reply = await to_thread.run_sync(self.engine.handle, message)
+        reply = for_channel(await to_thread.run_sync(self.engine.handle, message), message.channel)
         log.info("Rasa action %s for sender %s: %s", self.name(), sender_digest(message.user_key), reply.decision)
         return utter(dispatcher, reply)
 

@@ -53,7 +53,6 @@ class Runtime:
             understander=understander,
             clock=clock,
             embedder=embedder,
-            max_message_chars=settings.max_message_chars,
             review_inbox=review_inbox,
             office_hours=OfficeHours.parse(settings.office_hours, settings.office_days),
         )

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from anyio import to_thread
 
+from bot.channels.blocks import for_channel
 from bot.engine.contracts import Decision, IncomingMessage, Reply
 from bot.settings import Settings
 from bot.web.limits import InboundLimits
@@ -64,7 +65,7 @@ class Gateway:
         reply = await to_thread.run_sync(self.runtime.engine.handle, message)
         self.metrics.engine_seconds.labels(message.channel).observe(time.perf_counter() - started)
         self.metrics.decisions.labels(message.channel, str(reply.decision)).inc()
-        return reply
+        return for_channel(reply, message.channel)
 
 
 def unreadable_reply() -> Reply:

@@ -23,17 +23,17 @@ from telegram.ext import (
 )
 
 from bot.channels import inbox, outbox
+from bot.channels.blocks import BlockSize
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
 from bot.engine.contracts import Button, IncomingMessage, Reply
-from bot.engine.split import split_blocks
 from bot.settings import Settings
 from bot.web.metrics import Metrics
 from bot.web.payloads import PayloadError, object_field, parse_object
 from knowledge_base.db import SessionFactory
 
 CHANNEL = "telegram"
-MESSAGE_LIMIT = 4096
+MESSAGE_LIMIT = int(BlockSize.TELEGRAM)
 CALLBACK_LIMIT = 64
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -77,9 +77,8 @@ def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
 
 
 def message_texts(reply: Reply) -> list[str]:
-    """The reply as Telegram messages, each under 4,096 characters."""
-    blocks = reply.blocks or (reply.text,)
-    return [piece for block in blocks for piece in split_blocks(block, MESSAGE_LIMIT - 1)]
+    """The reply as Telegram messages: the blocks the gateway cut at Telegram's size (``bot.channels.blocks``)."""
+    return list(reply.blocks or (reply.text,))
 
 
 class TelegramAdapter:

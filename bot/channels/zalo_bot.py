@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels import inbox, outbox
+from bot.channels.blocks import BlockSize
 from bot.channels.errors import DeliveryFailedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
@@ -26,9 +27,14 @@ from bot.web.payloads import PayloadError, object_field, parse_object
 
 CHANNEL = "zalo_bot"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-TEXT_LIMIT = 2000
+TEXT_LIMIT = int(BlockSize.ZALO)
 REMEMBERED_CHATS = 10_000
 NOT_TEXT = "Loa hiện chỉ đọc được tin nhắn chữ. Xin vui lòng gõ câu hỏi của bạn bằng chữ nhé."
+UNSUPPORTED_EVENT = "message.unsupported.received"
+UNSUPPORTED = ("Loa đã nhận được tin nhắn của bạn nhưng Zalo không chuyển nội dung đến Loa. "
+               "Bạn có thể nhờ người thân hỏi giúp, hoặc liên hệ cán bộ xã, phường nơi bạn sống "
+               "để được hỗ trợ trực tiếp. "
+               "Loa xin cảm ơn bạn.")
 CHOOSE = "Trả lời bằng một con số để chọn:"
 _NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
 
@@ -142,7 +148,13 @@ class ZaloBotAdapter:
         if not chat_id:
             return
         text = message.get("text")
-        if update.get("event_name", "message.text.received") != "message.text.received" or not isinstance(text, str):
+        event = update.get("event_name", "message.text.received")
+        if event == UNSUPPORTED_EVENT:
+            # Zalo withholds the content of messages from protected users (children, people with disabilities,
+            # people who cannot read): they must not be asked to type, only told kindly where help is.
+            await self._send(chat_id, UNSUPPORTED)
+            return
+        if event != "message.text.received" or not isinstance(text, str):
             await self._send(chat_id, NOT_TEXT)
             return
         pressed = self._pressed(chat_id, text)
@@ -162,7 +174,11 @@ class ZaloBotAdapter:
 
     async def send_reply(self, chat_id: str, reply: Reply) -> None:
         blocks = list(reply.blocks or (reply.text,))
-        blocks[-1] = with_choices(blocks[-1], reply.buttons)
+        last = with_choices(blocks[-1], reply.buttons)
+        if len(last) <= TEXT_LIMIT:
+            blocks[-1] = last
+        else:  # the gateway cut the text at the limit; the choices go in a message of their own
+            blocks.append(with_choices("", reply.buttons).lstrip())
         self._choices[chat_id] = reply.buttons
         self._choices.move_to_end(chat_id)
         while len(self._choices) > REMEMBERED_CHATS:
@@ -171,4 +187,4 @@ class ZaloBotAdapter:
             await self._send(chat_id, block)
 
     async def _send(self, chat_id: str, text: str) -> None:
-        await outbox.send_once(self.session_factory, lambda: self.client.send_text(chat_id, text))
+        await outbox.send_once(self.session_factory, lambda: self.client.send_message(chat_id, text))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels import inbox, outbox
+from bot.channels.blocks import BlockSize
 from bot.channels.errors import ChannelUnavailableError, DeliveryFailedError, ReplyWindowClosedError
 from bot.channels.gateway import Gateway
 from bot.channels.retry import with_retries
@@ -41,7 +42,7 @@ MAX_FUTURE_SKEW = timedelta(seconds=30)
 _TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,16})"?')
 MAX_TIMESTAMP_CANDIDATES = 3
 REPLY_WINDOW = timedelta(hours=48)
-TEXT_LIMIT = 2000
+TEXT_LIMIT = int(BlockSize.ZALO)
 MAX_BUTTONS = 5
 BUTTON_PREFIX = "#loa:"
 """A pressed OA button comes back as a user_send_text whose text is its payload; this marks ours."""
@@ -191,7 +192,7 @@ class ZaloOAClient:
         self._count("sent")
 
     async def send_reply(self, user_id: str, reply: Reply) -> None:
-        texts = [piece for block in (reply.blocks or (reply.text,)) for piece in split_blocks(block, TEXT_LIMIT)]
+        texts = list(reply.blocks or (reply.text,))
         for index, text in enumerate(texts):
             await self.send_text(user_id, text, reply.buttons if index == len(texts) - 1 else ())
 

@@ -35,7 +35,6 @@ from bot.engine.decide import Thresholds, Verdict, confidence, decide, intent_ro
 from bot.engine.dialogue import DialogueMemory, DialogueState, contextual_query, is_follow_up
 from bot.engine.handoff import NOTHING_TO_HAND_OFF, OfficeHours, hand_off, handoff_question, handoff_text
 from bot.engine.logging import add_feedback, log_exchange
-from bot.engine.split import split_blocks
 from bot.review.queue import enqueue
 from indexer.contracts import DocumentRef, FaqHit, Hit, Query
 from indexer.retriever import Retriever
@@ -98,7 +97,6 @@ class AnswerEngine:
         thresholds: Thresholds | None = None,
         embedder: Embedder | None = None,
         memory: DialogueMemory | None = None,
-        max_message_chars: int = 2000,
         review_inbox: bool = True,
         office_hours: OfficeHours | None = None,
     ) -> None:
@@ -111,7 +109,6 @@ class AnswerEngine:
         self.thresholds = thresholds or CALIBRATED
         self._embedder = embedder
         self.memory = memory or DialogueMemory()
-        self._max_chars = max_message_chars
         self._review_inbox = review_inbox
         self._office_hours = office_hours
 
@@ -428,7 +425,7 @@ class AnswerEngine:
         return Reply(
             decision=outcome.decision,
             text=outcome.text,
-            blocks=split_blocks(outcome.text, self._max_chars),
+            blocks=(outcome.text,),
             citations=outcome.citations,
             buttons=buttons,
             message_id=message_id,
