@@ -46,7 +46,7 @@ class Runtime:
         embedder = embedder or make_embedder(settings.embedder, settings.embedder_model)
         index = IndexHandle(settings.index_dir, embedder)
         clock = _clock(settings)
-        understander = Understander(restorer=_restorer(index), today=clock)
+        understander = Understander(live_restorer=lambda: _restorer(index), today=clock)
         engine = AnswerEngine(
             session_factory=session_factory,
             index=index,
@@ -102,12 +102,11 @@ def _clock(settings: Settings) -> Callable[[], date]:
 
 
 def _restorer(index: IndexHandle) -> DiacriticRestorer | None:
-    """The snapshot's restorer (trained on the knowledge base), or None (the language layer's default) before the
-    first index build."""
+    """The live snapshot's restorer (trained on the knowledge base, so it follows each rebuild), or None (the
+    language layer's default) before the first index build."""
     try:
         return index.current().restorer
     except SnapshotError:
-        log.warning("index not built yet; using the default diacritic restorer")
         return None
 
 

@@ -33,7 +33,11 @@ def word_terms(words: Sequence[str]) -> list[str]:
 
 
 def plain_terms(words: Sequence[str]) -> list[str]:
-    """Accent-free syllables of word tokens ("hộ nghèo" → "ho", "ngheo")."""
+    """Accent-free syllables of word tokens ("hộ nghèo" → "ho", "ngheo").
+
+    The one way accent-free terms are made, for passages and queries alike (the query side passes
+    ``tokenize(text)``), so numbers and document codes ("1.500.000", "07/2021", "nđ-cp") match when typed
+    without diacritics."""
     return [syllable for word in words for syllable in strip_diacritics(word).split()]
 
 

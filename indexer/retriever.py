@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import fusion
-from indexer.bm25 import LexicalIndex, word_terms
+from indexer.bm25 import LexicalIndex, plain_terms, word_terms
 from indexer.contracts import DocumentRef, FaqHit, Hit, Query, SearchFilters
 from indexer.embedders import Embedder
 from indexer.faiss_store import DenseIndex
@@ -38,8 +38,8 @@ from indexer.snapshot import (
     load_records,
     verify_checksums,
 )
-from nlu.diacritics import DiacriticRestorer, has_diacritics, strip_diacritics
-from nlu.normalize import fold, normalize_text
+from nlu.diacritics import DiacriticRestorer, has_diacritics
+from nlu.normalize import normalize_text
 from nlu.tokenize import tokenize
 
 PREPARED_CACHE = 256
@@ -153,8 +153,7 @@ class Retriever:
         accented = next((v for v in [text, *variants] if has_diacritics(v)), "")
         if not accented or _mostly_bare(text):
             accented = next((v for v in variants if has_diacritics(v)), "") or self.restorer.restore(text)
-        plain = strip_diacritics(fold(text)).split()
-        return accented, [_strip_punct(t) for t in plain if _strip_punct(t)]
+        return accented, plain_terms(tokenize(text))
 
     def _prepare_cached(self, query: Query, clock: _Stopwatch | None = None) -> _Prepared:
         """Query forms, tokens and embedding, cached: the engine searches passages and FAQ with one question."""
@@ -332,10 +331,6 @@ def _mostly_bare(text: str) -> bool:
     if not words:
         return False
     return sum(1 for w in words if has_diacritics(w)) * 4 < len(words)
-
-
-def _strip_punct(token: str) -> str:
-    return "".join(ch for ch in token if ch.isalnum())
 
 
 class LiveIndex:

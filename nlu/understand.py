@@ -111,10 +111,27 @@ class Understander:
         classifier: IntentClassifier | None = None,
         cache_dir: Path | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        live_restorer: Callable[[], DiacriticRestorer | None] | None = None,
     ) -> None:
-        self.restorer = restorer if restorer is not None else default_restorer(cache_dir)
+        """``live_restorer``: asked on every message for the restorer of the day (a server's live index snapshot,
+        which is replaced on each rebuild); when it has none, ``restorer`` (or the default) is used."""
+        self._fallback_restorer = restorer
+        self._cache_dir = cache_dir
+        self._live_restorer = live_restorer
+        if live_restorer is None and restorer is None:
+            self._fallback_restorer = default_restorer(cache_dir)
         self.classifier = classifier if classifier is not None else default_classifier()
         self._today = today
+
+    @property
+    def restorer(self) -> DiacriticRestorer:
+        """The restorer used for the next message: the live one when there is one, else the fallback."""
+        live = self._live_restorer() if self._live_restorer is not None else None
+        if live is not None:
+            return live
+        if self._fallback_restorer is None:
+            self._fallback_restorer = default_restorer(self._cache_dir)
+        return self._fallback_restorer
 
     def understand(self, text: str) -> Understanding:
         """See ``Understanding``; raises ``InputTooLongError`` above ``MAX_INPUT_CHARS`` characters."""

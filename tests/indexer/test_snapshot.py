@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from indexer.bm25 import LexicalIndex
 from indexer.contracts import Query, SearchFilters
 from indexer.embedders import Embedder
 from indexer.retriever import LiveIndex, Retriever
-from indexer.snapshot import POINTER, SnapshotError, build_index, index_status, live_snapshot
+from indexer.snapshot import BM25_PLAIN, POINTER, SnapshotError, build_index, index_status, live_snapshot
 from knowledge_base.db import SessionFactory
 from knowledge_base.models import DocumentStatus, Faq, FaqStatus, Passage
 from knowledge_base.services.revision import bump_revision
@@ -123,3 +124,21 @@ def test_damaged_new_snapshot_is_not_served(session_factory: SessionFactory, tmp
         Retriever.load(damaged, embedder)
     assert live.current().snapshot_dir == tmp_path / "2"
     assert live.last_error is not None
+
+
+def test_codes_and_amounts_typed_without_accents_match_passage_terms(session_factory: SessionFactory,
+                                                                     tmp_path: Path, embedder: Embedder) -> None:
+    """Accent-free query terms are made like passage terms, so "07/2021/ND-CP" and "1.500.000" still match."""
+    coded = "Theo Nghị định 07/2021/NĐ-CP, mức hỗ trợ là 1.500.000 đồng mỗi người."
+    with session_factory() as session, session.begin():
+        add_document(session, "nd-ma", [coded, *ELECTRICITY, *SCHOOL])
+    snapshot = build_index(session_factory, tmp_path, embedder) and live_snapshot(tmp_path)
+    assert snapshot is not None
+    retriever = Retriever.load(snapshot, embedder)
+    plain = LexicalIndex.load(snapshot / BM25_PLAIN, 1 + len(ELECTRICITY) + len(SCHOOL))
+    rows = {passage.text: row for row, passage in enumerate(retriever.passages)}
+    for typed in ("07/2021/ND-CP", "muc 1.500.000 dong"):
+        _, terms = retriever.prepare(Query(typed))
+        scores = plain.scores(terms)
+        assert scores.argmax() == rows[coded], (typed, terms)
+        assert scores[rows[coded]] > 0

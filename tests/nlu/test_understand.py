@@ -82,3 +82,19 @@ def test_understander_builds_its_defaults(cache_dir: Path) -> None:
     understander = Understander(cache_dir=cache_dir)
     assert understander.classifier is default_classifier()
     assert understander.understand("xin chao").intent.name == "greet"
+
+
+def test_live_restorer_is_followed_after_a_swap() -> None:
+    """A server's index snapshot is replaced on rebuild; the language layer restores with the new one's restorer."""
+    first = DiacriticRestorer.train(["hộ nghèo được hỗ trợ tiền điện"] * 3)
+    second = DiacriticRestorer.train(["hồ nghệ đuợc hổ trờ tiến điển"] * 3)
+    typed = "ho ngheo duoc ho tro tien dien"
+    assert first.restore(typed) != second.restore(typed)
+    live: list[DiacriticRestorer | None] = [None]
+    understander = Understander(restorer=first, live_restorer=lambda: live[0])
+
+    assert understander.understand(typed).restored == first.restore(typed)  # no snapshot yet: the fallback
+    live[0] = second
+    assert understander.understand(typed).restored == second.restore(typed)
+    live[0] = first
+    assert understander.understand(typed).restored == first.restore(typed)
