@@ -51,10 +51,14 @@ def questions_command(
     fusion: str = typer.Option("weighted", "--fusion", help=FUSION_HELP),
     answers: bool = typer.Option(True, "--answers/--no-answers",
                                  help="Also run every question through the answer engine (answer-level keys)."),
+    list_file: Path | None = typer.Option(None, "--list", dir_okay=False,
+                                          help="Write each question's outcome, decision, reply and check reasons "
+                                               "to this JSON Lines file."),
 ) -> None:
     """Retrieval quality of the live index on labelled questions: recall@1/5/10, MRR@10, per style, latency;
     then answer-level rates of the answer engine (answer_rate, answer_hit, clarify_rate, refusal_rate,
-    smalltalk_rate, per style) and its latency."""
+    smalltalk_rate, per style) and its latency; the outcomes correct/honest/missed/wrong with wrong_rate,
+    correct_rate and utility, per style and per kind (rules in ../shared/eval/README.md)."""
     config = settings()
     embedder = make_embedder(config.embedder, config.embedder_model)
     try:
@@ -63,14 +67,14 @@ def questions_command(
         err_console.print(str(error))
         raise typer.Exit(1) from error
     if answers:
-        result.update(_answer_level(config, embedder, file))
+        result.update(_answer_level(config, embedder, file, list_file))
     _print(result, as_json)
     if answers and not as_json:
         _print_answers(result)
 
 
-def _answer_level(config: Settings, embedder: Embedder, file: Path) -> dict[str, Any]:
-    from bot.evaluate import evaluate_answers, read_questions
+def _answer_level(config: Settings, embedder: Embedder, file: Path, list_file: Path | None) -> dict[str, Any]:
+    from bot.evaluate import evaluate_answers, read_questions, write_list
     from bot.runtime import Runtime
 
     runtime = Runtime.create(config, embedder=embedder, review_inbox=False)
@@ -78,7 +82,9 @@ def _answer_level(config: Settings, embedder: Embedder, file: Path) -> dict[str,
         figures = evaluate_answers(runtime.engine, read_questions(file), embedder)
     finally:
         runtime.close()
-    figures.pop("rows")
+    rows = figures.pop("rows")
+    if list_file is not None:
+        write_list(rows, list_file)
     figures["answer_by_style"] = figures.pop("per_style")
     return figures
 
@@ -90,6 +96,14 @@ def _print_answers(result: dict[str, Any]) -> None:
     for style, figures in result["answer_by_style"].items():
         table.add_row(style, *(_rate(figures[key]) for key in keys))
     console.print(table)
+    outcomes = Table("Nhóm", "n", "wrong_rate", "correct_rate", "utility", "đúng/trung thực/bỏ lỡ/sai")
+    groups = {"Tất cả": result, **result["answer_by_style"], **result["per_kind"]}
+    for name, figures in groups.items():
+        counts = figures["outcomes"]
+        outcomes.add_row(name, str(figures["n"]), *(_rate(figures[key]) for key in ("wrong_rate", "correct_rate",
+                                                                                     "utility")),
+                         "/".join(str(counts[key]) for key in ("correct", "honest", "missed", "wrong")))
+    console.print(outcomes)
     console.print(f"Độ trễ của bộ trả lời: p50 {result['engine_p50_ms']} ms, p95 {result['engine_p95_ms']} ms "
                   f"(truy hồi p95 {result['retrieval_p95_ms']} ms).")
 
