@@ -88,9 +88,12 @@ def _wait_published(page: Page, name: str) -> None:
 
 def _ask(page: Page, base: str, question: str) -> str:
     page.goto(f"{base}/chat")
+    page.wait_for_load_state("networkidle")  # the page restores this conversation's history first
+    replies = page.locator("#log .msg.bot")
+    before = replies.count()
     page.get_by_label("Câu hỏi của bạn").fill(question)
     page.get_by_role("button", name="Gửi câu hỏi").click()
-    answer = page.locator(".msg.bot").last
+    answer = replies.nth(before)
     answer.wait_for(timeout=120_000)
     return str(answer.inner_text())
 
