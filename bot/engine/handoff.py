@@ -4,7 +4,6 @@ word on when an officer usually answers."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.review.queue import enqueue
 from knowledge_base.models import Message
+from nlu.diacritics import strip_diacritics
 from nlu.privacy import mask
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,7 +31,7 @@ URGENT = "Nếu việc gấp, bạn có thể liên hệ trực tiếp Ủy ban 
 # Words that only ask for a person (written without diacritics, lower case): what is left carries the question.
 _REQUEST_WORDS = frozenset((
     "toi", "minh", "em", "anh", "chi", "con", "chau", "ban", "muon", "can", "xin", "cho", "duoc", "gap", "hoi",
-    "noi", "chuyen", "voi", "nguoi", "that", "bo", "nhan", "vien", "lien", "he", "ket", "noi", "sang", "ai", "thi",
+    "noi", "chuyen", "voi", "nguoi", "that", "bo", "nhan", "vien", "lien", "he", "ket", "sang", "ai", "thi",
     "la", "o", "dau", "ve", "viec", "nay", "a", "nhe", "oi", "di", "dum", "giup", "tu", "van", "truc", "tiep", "phu",
     "trach", "khong", "co", "the", "lam", "sao", "nhu", "nao",
 ))
@@ -39,9 +39,7 @@ _MIN_CONTENT_WORDS = 2
 
 
 def _plain_words(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return re.findall(r"[a-z0-9]+", plain)
+    return re.findall(r"[a-z0-9]+", strip_diacritics(text).lower())
 
 
 def carries_question(text: str) -> bool:
